@@ -1,0 +1,215 @@
+"""The Faust wiring: topics, agents, the pair table and the HTTP views. Agents read, call a stage, write.
+
+clean:  articles.raw   -> articles.clean       (keyed by article id)
+relate: articles.clean -> relations.observed   (re-keyed by pair)
+detect: relations.observed -> relations.alerts (keyed by pair; state in the `pairs` table + changelog)
+Every failure goes to articles.deadletter with the stage, the reason and the original bytes.
+
+Guarantee: at-least-once with deterministic ids (observation_id, alert_id): a redelivered event produces the
+same records again, which consumers drop by id; the detect stage skips observations its state has seen.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+import faust
+from aiokafka.helpers import create_ssl_context
+from faust.web import Request, Response, View
+
+from streams import codecs, health
+from streams import topics as registry
+from streams.domain.cleaning import DuplicateIndex
+from streams.domain.detection import DetectorConfig, PairState, observe
+from streams.pipeline import Cleaner, StageError, dead_letter, observations
+from streams.settings import Settings
+from streams.topics import BadEvent, encode
+
+log = logging.getLogger(__name__)
+
+
+def broker_urls(bootstrap: str) -> list[str]:
+    return [f"kafka://{host.strip()}" for host in bootstrap.split(",") if host.strip()]
+
+
+def credentials(settings: Settings) -> Any:
+    if settings.security_protocol == "PLAINTEXT":
+        return None
+    ssl_context = None
+    if settings.security_protocol in ("SSL", "SASL_SSL"):
+        ssl_context = create_ssl_context(
+            cafile=settings.ssl_cafile, certfile=settings.ssl_certfile, keyfile=settings.ssl_keyfile
+        )
+    if settings.security_protocol == "SSL":
+        return faust.SSLCredentials(ssl_context)
+    if settings.sasl_username is None or settings.sasl_password is None:
+        raise ValueError(f"{settings.security_protocol} needs DYADWATCH_SASL_USERNAME and DYADWATCH_SASL_PASSWORD")
+    return faust.SASLCredentials(
+        username=settings.sasl_username,
+        password=settings.sasl_password.get_secret_value(),
+        mechanism=settings.sasl_mechanism,
+        ssl_context=ssl_context,
+    )
+
+
+def create_app(settings: Settings, bootstrap: str) -> faust.App:
+    codecs.register()
+    app = faust.App(
+        settings.app_id,
+        broker=broker_urls(bootstrap),
+        broker_credentials=credentials(settings),
+        store=settings.store,
+        datadir=settings.data_dir,
+        topic_partitions=settings.topic_partitions,
+        topic_replication_factor=settings.topic_replicas,
+        broker_commit_interval=settings.commit_interval_s,
+        processing_guarantee=settings.processing_guarantee,
+        key_serializer="raw",
+        value_serializer="raw",
+        web_host=settings.web_host,
+        web_port=settings.web_port,
+        web_bind=settings.web_host,
+        web_tables_enabled=False,
+        web_router_enabled=False,
+        consumer_auto_offset_reset="earliest",
+    )
+    progress = health.Progress()
+
+    def topic(spec: registry.Topic[Any], partitions: int | None = None) -> faust.TopicT:
+        return app.topic(
+            settings.topic(spec.name),
+            key_serializer="raw",
+            value_serializer="raw",
+            partitions=partitions,
+        )
+
+    raw_topic = topic(registry.RAW)
+    clean_topic = topic(registry.CLEAN)
+    observed_topic = topic(registry.OBSERVED, settings.topic_partitions)
+    alerts_topic = topic(registry.ALERTS, settings.topic_partitions)
+    deadletter_topic = topic(registry.DEADLETTER)
+    pairs = app.Table(
+        "pairs",
+        default=None,
+        partitions=settings.topic_partitions,
+        key_serializer="orjson",
+        value_serializer="orjson",
+        help="each pair's detection state (streams.domain.detection.PairState)",
+    )
+    cleaner = Cleaner(
+        max_body_bytes=settings.max_body_bytes,
+        dedup=DuplicateIndex(
+            max_entries=settings.dedup_max_entries, ttl=timedelta(days=settings.dedup_ttl_days)
+        ),
+    )
+    detector_config = DetectorConfig()
+
+    async def reject(stage: Any, error: str, event: faust.EventT) -> None:
+        message = event.message
+        log.warning("dead-lettering %s/%s@%s at %s: %s", message.topic, message.partition, message.offset,
+                    stage, error)
+        letter = dead_letter(
+            stage, error, message.value, topic=message.topic, partition=message.partition,
+            offset=message.offset, key=message.key,
+        )
+        await deadletter_topic.send(key=message.key, value=encode(letter))
+
+    @app.agent(raw_topic, name="clean")
+    async def clean(stream: faust.StreamT[bytes]) -> None:
+        async for event in stream.events():
+            progress.tick("clean")
+            try:
+                raw = registry.RAW.decode(event.value)
+                received = event.message.timestamp
+                article = cleaner(raw, received_at=_from_epoch(received))
+            except (BadEvent, StageError) as exc:
+                await reject("clean", getattr(exc, "reason", str(exc)), event)
+                continue
+            except Exception as exc:  # a defect must not stop the stream: keep the event for replay
+                log.exception("clean failed")
+                await reject("clean", f"internal error: {type(exc).__name__}: {exc}", event)
+                continue
+            await clean_topic.send(key=article.article_id.encode(), value=encode(article))
+
+    @app.agent(clean_topic, name="relate")
+    async def relate(stream: faust.StreamT[bytes]) -> None:
+        async for event in stream.events():
+            progress.tick("relate")
+            try:
+                article = registry.CLEAN.decode(event.value)
+                found = observations(article)
+            except BadEvent as exc:
+                await reject("relate", str(exc), event)
+                continue
+            except Exception as exc:
+                log.exception("relate failed")
+                await reject("relate", f"internal error: {type(exc).__name__}: {exc}", event)
+                continue
+            for observation in found:
+                await observed_topic.send(key=observation.pair.encode(), value=encode(observation))
+
+    @app.agent(observed_topic, name="detect")
+    async def detect(stream: faust.StreamT[bytes]) -> None:
+        async for event in stream.events():
+            progress.tick("detect")
+            try:
+                observation = registry.OBSERVED.decode(event.value)
+                stored = pairs.get(observation.pair)
+                state = PairState.model_validate(stored) if stored is not None else None
+                new_state, alerts = observe(state, observation, detector_config)
+            except BadEvent as exc:
+                await reject("detect", str(exc), event)
+                continue
+            except Exception as exc:
+                log.exception("detect failed")
+                await reject("detect", f"internal error: {type(exc).__name__}: {exc}", event)
+                continue
+            pairs[observation.pair] = new_state.model_dump(mode="json")
+            for alert in alerts:
+                await alerts_topic.send(key=alert.pair.encode(), value=encode(alert))
+
+    _add_views(app, pairs, progress)
+    return app
+
+
+def _from_epoch(timestamp: float | None) -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(timestamp, UTC) if timestamp else None
+
+
+def _add_views(app: faust.App, pairs: Any, progress: health.Progress) -> None:
+    """Read-only HTTP views: readiness, liveness, and the pairs' state (routed to the partition's owner)."""
+
+    @app.page("/ready")
+    class Ready(View):
+        async def get(self, request: Request) -> Response:
+            report = health.check(app, progress)
+            return self.json(report, status=200 if report["ready"] else 503)
+
+    @app.page("/live")
+    class Live(View):
+        async def get(self, request: Request) -> Response:
+            report = health.check(app, progress)
+            return self.json(report, status=200 if report["live"] else 503)
+
+    @app.page("/pairs")
+    class Pairs(View):
+        async def get(self, request: Request) -> Response:
+            # Only this worker's partitions: each worker answers for the pairs it owns.
+            return self.json({"pairs": {pair: _summary(value) for pair, value in pairs.items()}})
+
+    @app.page("/pairs/{pair}")
+    class PairView(View):
+        @app.table_route(table=pairs, match_info="pair")
+        async def get(self, request: Request, pair: str) -> Response:
+            value = pairs.get(pair)
+            if value is None:
+                return self.json({"error": f"no history for pair {pair}"}, status=404)
+            return self.json({"pair": pair, "state": value})
+
+
+def _summary(value: dict[str, Any]) -> dict[str, Any]:
+    return value

@@ -1,0 +1,120 @@
+"""`dyadwatch demo`: a local broker, a worker, the demo corpus, and the observations and alerts as they arrive.
+
+The bundled corpus (corpus.jsonl, written for this project) covers January–June 2025: Japan and South Korea
+thaw, Canada and India fall out, and three steady pairs (France–Germany, Russia–Ukraine, United States–China)
+run in the background.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from pathlib import Path
+
+import click
+import orjson
+
+from streams import kafka_io
+from streams import topics as registry
+from streams.models import RelationObservation, RelationshipAlert
+from streams.runner import WorkerProcess
+from streams.settings import Settings
+
+CORPUS = Path(__file__).with_name("corpus.jsonl")
+
+
+def run_demo(*, corpus: Path | None, once: bool, pause_s: float, timeout_s: float = 300.0) -> int:
+    base = Settings()
+    if base.kafka_bootstrap:
+        bootstrap = base.kafka_bootstrap
+        click.echo(f"using the Kafka cluster at {bootstrap}")
+    else:
+        from streams.kafka_local import ensure_broker
+
+        click.echo("starting the local Kafka broker (the first run fetches it from Maven Central)...")
+        bootstrap = ensure_broker()
+        click.echo(f"local Kafka broker at {bootstrap}")
+    run = time.strftime("demo-%Y%m%d-%H%M%S")
+    # A fresh app id and topic names per run, so each demo starts from an empty history.
+    env = {"DYADWATCH_APP_ID": run, "DYADWATCH_TOPIC_PREFIX": f"{run}.", "KAFKA_BOOTSTRAP": bootstrap,
+           "DYADWATCH_DATA_DIR": f".dyadwatch/{run}"}
+    settings = Settings(app_id=run, topic_prefix=f"{run}.", kafka_bootstrap=bootstrap)
+    lines = (corpus or CORPUS).read_bytes().splitlines()
+    records = [(_key(line), line) for line in lines if line.strip()]
+    asyncio.run(kafka_io.ensure_topics(bootstrap, settings))
+    worker = WorkerProcess(env, Path(".dyadwatch") / f"{run}-worker.log")
+    click.echo(f"starting a worker (log: {worker.log_path})...")
+    with worker:
+        worker.wait_ready()
+        click.echo(f"worker ready; HTTP views on http://127.0.0.1:{worker.web_port}/pairs")
+        try:
+            return asyncio.run(_feed_and_show(bootstrap, settings, records, once, pause_s, timeout_s))
+        except KeyboardInterrupt:
+            click.echo("\nstopping...")
+            return 0
+        finally:
+            click.echo("stopping the worker...")
+
+
+def _key(line: bytes) -> bytes | None:
+    with contextlib.suppress(orjson.JSONDecodeError, AttributeError):
+        value = orjson.loads(line).get("id")
+        if isinstance(value, str):
+            return value.encode()
+    return None
+
+
+async def _feed_and_show(bootstrap: str, settings: Settings, records: list[tuple[bytes | None, bytes]],
+                         once: bool, pause_s: float, timeout_s: float) -> int:
+    observed, alerts, dead = (settings.topic(t.name) for t in (registry.OBSERVED, registry.ALERTS,
+                                                                registry.DEADLETTER))
+    counts = {"observations": 0, "alerts": 0, "dead letters": 0}
+    async with kafka_io.reading(bootstrap, settings, observed, alerts, dead) as consumer:
+
+        async def show() -> None:
+            async for message in consumer:
+                assert message.value is not None
+                if message.topic == observed:
+                    counts["observations"] += 1
+                    _show_observation(registry.OBSERVED.decode(message.value))
+                elif message.topic == alerts:
+                    counts["alerts"] += 1
+                    _show_alert(registry.ALERTS.decode(message.value))
+                else:
+                    counts["dead letters"] += 1
+                    letter = registry.DEADLETTER.decode(message.value)
+                    click.secho(f"  dead letter [{letter.stage}]: {letter.error}", fg="red")
+
+        printer = asyncio.create_task(show())
+        click.echo(f"publishing {len(records)} articles to {settings.topic(registry.RAW.name)}...")
+        await kafka_io.publish(bootstrap, settings, settings.topic(registry.RAW.name), records, pause_s=pause_s)
+        if once:
+            await kafka_io.wait_drained(bootstrap, settings, timeout_s=timeout_s)
+            await asyncio.sleep(1.0)  # let the printer catch up with the last records
+            printer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await printer
+            click.echo(", ".join(f"{n} {what}" for what, n in counts.items()))
+            return 0
+        click.echo("all articles published; watching for more (Ctrl-C to stop)")
+        await printer
+    return 0
+
+
+def _show_observation(obs: RelationObservation) -> None:
+    trend = f" {obs.trend}" if obs.trend else ""
+    click.echo(f"{obs.published_at:%Y-%m-%d} {obs.pair:<8} {obs.polarity:<11} {obs.score:+5.1f} quad {obs.quad}"
+               f"{trend}  ({obs.source or '?'}: {obs.article_id})")
+
+
+def _show_alert(alert: RelationshipAlert) -> None:
+    click.secho(
+        f"ALERT {alert.pair} {alert.kind.upper()} ({alert.trigger}, {alert.severity}): "
+        f"{alert.baseline:+.1f} -> {alert.current:+.1f}, {alert.window_start:%Y-%m-%d}..{alert.window_end:%Y-%m-%d}",
+        fg="yellow", bold=True,
+    )
+    for item in alert.evidence[:3]:
+        for sentence in item.sentences[:1]:
+            click.echo(f"      {item.source or '?'}: {sentence}")
+

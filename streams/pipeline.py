@@ -1,0 +1,166 @@
+"""The stages as plain functions over payload models, shared by the Faust agents, `analyze` and `replay`."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from streams.domain.cleaning import DuplicateIndex, RejectedArticle, clean_article
+from streams.domain.detection import DetectorConfig, PairState, observe
+from streams.domain.relations import relate
+from streams.models import (
+    AnalyzedArticle,
+    CleanArticle,
+    DeadLetter,
+    RawArticle,
+    RelationObservation,
+    RelationshipAlert,
+    Stage,
+)
+from streams.topics import RAW, BadEvent
+
+DEFAULT_MAX_BODY_BYTES = 2_000_000
+
+
+class StageError(ValueError):
+    """An event that a stage cannot process; `reason` goes to the dead-letter topic."""
+
+    def __init__(self, stage: Stage, reason: str) -> None:
+        super().__init__(f"{stage}: {reason}")
+        self.stage: Stage = stage
+        self.reason = reason
+
+
+def dead_letter(
+    stage: Stage,
+    error: str,
+    original: bytes | None,
+    *,
+    topic: str | None = None,
+    partition: int | None = None,
+    offset: int | None = None,
+    key: bytes | None = None,
+) -> DeadLetter:
+    return DeadLetter(
+        stage=stage,
+        error=error,
+        original_b64=base64.b64encode(original or b"").decode("ascii"),
+        topic=topic,
+        partition=partition,
+        offset=offset,
+        key_b64=base64.b64encode(key).decode("ascii") if key is not None else None,
+        failed_at=datetime.now(UTC),
+    )
+
+
+@dataclass
+class Cleaner:
+    """Stage 1. Holds the near-duplicate index, so one instance per worker (or per offline run)."""
+
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    dedup: DuplicateIndex | None = field(default_factory=DuplicateIndex)
+
+    def __call__(self, raw: RawArticle, *, received_at: datetime | None = None) -> CleanArticle:
+        try:
+            cleaned = clean_article(raw, max_body_bytes=self.max_body_bytes)
+        except RejectedArticle as exc:
+            raise StageError("clean", exc.reason) from None
+        if not cleaned.text.strip():
+            raise StageError("clean", "no article text left after cleaning")
+        published_at = raw.published_at or received_at or datetime.now(UTC)
+        fingerprint, duplicate_of = "", None
+        if self.dedup is not None:
+            fingerprint, duplicate_of = self.dedup.check(raw.id, cleaned.text, published_at)
+        return CleanArticle(
+            article_id=raw.id,
+            title=cleaned.title,
+            text=cleaned.text,
+            source=raw.source,
+            url=raw.url,
+            published_at=published_at,
+            language=raw.language,
+            fingerprint=fingerprint,
+            duplicate_of=duplicate_of,
+        )
+
+
+def observations(article: CleanArticle) -> list[RelationObservation]:
+    """Stage 2: every pair the article relates, as observations keyed by pair."""
+    published_at = article.published_at or datetime.now(UTC)
+    found = relate(article.text, title=article.title, published_at=published_at)
+    return [
+        RelationObservation(
+            **relation.model_dump(),
+            observation_id=f"{article.article_id}:{relation.pair}",
+            article_id=article.article_id,
+            source=article.source,
+            url=article.url,
+            published_at=published_at,
+            duplicate_of=article.duplicate_of,
+        )
+        for relation in found
+    ]
+
+
+def analyze_event(line: str | bytes, cleaner: Cleaner | None = None) -> AnalyzedArticle:
+    """One line of `dyadwatch analyze`: clean + relate, or a `rejected` row with the reason. Never raises
+    for bad input."""
+    cleaner = cleaner or Cleaner(dedup=None)
+    raw_bytes = line.encode("utf-8", "surrogatepass") if isinstance(line, str) else line
+    article_id = _best_effort_id(raw_bytes)
+    try:
+        raw = RAW.decode(raw_bytes)
+        article = cleaner(raw)
+        relations = relate(article.text, title=article.title, published_at=article.published_at)
+    except (BadEvent, StageError) as exc:
+        reason = exc.reason if isinstance(exc, StageError) else str(exc)
+        return AnalyzedArticle(article_id=article_id, status="rejected", error=reason, text="", relations=[])
+    return AnalyzedArticle(article_id=raw.id, status="ok", text=article.text, relations=relations)
+
+
+def _best_effort_id(raw_bytes: bytes) -> str:
+    """The article id for a rejected row, if the event has one at all."""
+    import orjson
+
+    try:
+        data = orjson.loads(raw_bytes)
+    except orjson.JSONDecodeError:
+        return ""
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+@dataclass
+class Detector:
+    """Stage 3 offline: every pair's state in a dict, as the Faust table holds it in the stream."""
+
+    config: DetectorConfig = field(default_factory=DetectorConfig)
+    states: dict[str, PairState] = field(default_factory=dict)
+
+    def __call__(self, observation: RelationObservation) -> list[RelationshipAlert]:
+        state, alerts = observe(self.states.get(observation.pair), observation, self.config)
+        self.states[observation.pair] = state
+        return alerts
+
+
+def replay(
+    raw_events: Iterable[RawArticle],
+    *,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    on_article: Callable[[], object] | None = None,
+) -> Iterator[RelationshipAlert]:
+    """Clean -> relate -> detect over an archive, in event-time order: the offline twin of the stream."""
+    cleaner = Cleaner(max_body_bytes=max_body_bytes)
+    detector = Detector()
+    epoch = datetime.min.replace(tzinfo=UTC) + timedelta(days=1)
+    for raw in sorted(raw_events, key=lambda r: (r.published_at or epoch, r.id)):
+        if on_article is not None:
+            on_article()
+        try:
+            article = cleaner(raw)
+        except StageError:
+            continue
+        for observation in observations(article):
+            yield from detector(observation)
