@@ -107,6 +107,24 @@ def demo(once: bool, corpus: str | None, pause: float) -> None:
     sys.exit(run_demo(corpus=Path(corpus) if corpus else None, once=once, pause_s=pause))
 
 
+@main.command()
+@click.option("--dir", "directory", default="schemas", show_default=True, type=click.Path(file_okay=False))
+@click.option("--check", is_flag=True, help="fail if the files differ from the models instead of writing them")
+def schemas(directory: str, check: bool) -> None:
+    """Generate the topics' JSON Schemas and the AsyncAPI document from the payload models."""
+    from streams import schemas as generator
+
+    if check:
+        stale = generator.drift(Path(directory))
+        if stale:
+            raise click.ClickException(f"schemas drifted from the models: {', '.join(stale)}; "
+                                       "run `dyadwatch schemas` and commit the result")
+        click.echo(f"{directory}/ matches the models")
+        return
+    changed = generator.write(Path(directory))
+    click.echo(f"wrote {directory}/ ({len(changed)} changed)")
+
+
 @main.command("config")
 def show_config() -> None:
     """Print the settings in force (secrets masked)."""
