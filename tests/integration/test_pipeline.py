@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,13 +22,18 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 @pytest.fixture
-def run(kafka_bootstrap: str, tmp_path: Path) -> Iterator[tuple[Settings, WorkerProcess]]:
+def run(kafka_bootstrap: str, fresh_topics: Any, tmp_path: Path) -> Iterator[tuple[Settings, WorkerProcess]]:
     """A worker with its own app id and topic names, so that tests never see each other's data."""
-    run_id = f"t{uuid.uuid4().hex[:10]}"
-    settings = Settings(app_id=run_id, topic_prefix=f"{run_id}.", kafka_bootstrap=kafka_bootstrap)
+    settings = Settings(
+        app_id=fresh_topics.app_id, topic_prefix=f"{fresh_topics.prefix}.", kafka_bootstrap=kafka_bootstrap
+    )
     asyncio.run(kafka_io.ensure_topics(kafka_bootstrap, settings))
-    env = {"DYADWATCH_APP_ID": run_id, "DYADWATCH_TOPIC_PREFIX": f"{run_id}.", "KAFKA_BOOTSTRAP": kafka_bootstrap,
-           "DYADWATCH_DATA_DIR": str(tmp_path / "worker")}
+    env = {
+        "DYADWATCH_APP_ID": settings.app_id,
+        "DYADWATCH_TOPIC_PREFIX": settings.topic_prefix,
+        "KAFKA_BOOTSTRAP": kafka_bootstrap,
+        "DYADWATCH_DATA_DIR": str(tmp_path / "worker"),
+    }
     worker = WorkerProcess(env, tmp_path / "worker.log").start()
     try:
         worker.wait_ready(timeout_s=120)
@@ -65,13 +70,20 @@ def summarise(outputs: dict[str, list[object]]) -> dict[str, list[str]]:
     return shown
 
 
-def test_fixture_article_flows_to_observations_and_alerts(run: tuple[Settings, WorkerProcess],
-                                                          kafka_bootstrap: str) -> None:
+def test_fixture_article_flows_to_observations_and_alerts(
+    run: tuple[Settings, WorkerProcess], kafka_bootstrap: str
+) -> None:
     settings, _ = run
     article = (FIXTURES / "articles" / "kim_putin_birthday.json").read_bytes()
     malformed = b'{"id": "broken-1", "body": 42'
-    asyncio.run(kafka_io.publish(kafka_bootstrap, settings, settings.topic(registry.RAW.name),
-                                 [(b"fixture-kim-birthday-2024", article), (b"broken-1", malformed)]))
+    asyncio.run(
+        kafka_io.publish(
+            kafka_bootstrap,
+            settings,
+            settings.topic(registry.RAW.name),
+            [(b"fixture-kim-birthday-2024", article), (b"broken-1", malformed)],
+        )
+    )
 
     def observed(outputs: dict[str, list[object]]) -> dict[str, RelationObservation]:
         return {o.pair: o for o in outputs[registry.OBSERVED.name] if isinstance(o, RelationObservation)}
@@ -81,9 +93,11 @@ def test_fixture_article_flows_to_observations_and_alerts(run: tuple[Settings, W
 
     def done(outputs: dict[str, list[object]]) -> bool:
         pairs = observed(outputs)
-        return ({"PRK-RUS", "RUS-UKR", "CHN-PRK"} <= pairs.keys()
-                and {("PRK-RUS", "warming"), ("CHN-PRK", "cooling")} <= alerts(outputs)
-                and len(outputs[registry.DEADLETTER.name]) >= 1)
+        return (
+            {"PRK-RUS", "RUS-UKR", "CHN-PRK"} <= pairs.keys()
+            and {("PRK-RUS", "warming"), ("CHN-PRK", "cooling")} <= alerts(outputs)
+            and len(outputs[registry.DEADLETTER.name]) >= 1
+        )
 
     outputs = asyncio.run(collect(kafka_bootstrap, settings, done, timeout_s=90))
     pairs = observed(outputs)
