@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
+import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -114,3 +117,40 @@ def test_second_broker_starts_answers_and_stops_idempotently(tmp_path: Path) -> 
     assert not stopped.running
     assert not _process_alive(first.pid)
     assert not kafka_local.stop(port=port, data_dir=data_dir).running
+
+
+def _stand_in_broker(data_dir: Path, *marks: str) -> subprocess.Popen[bytes]:
+    """A process that ignores SIGTERM; with the marks in its command line it passes for the broker."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(["sh", "-c", "trap '' TERM; while :; do sleep 0.1; done", "sh", *marks])
+    (data_dir / "broker.pid").write_text(f"{process.pid}\n")
+    deadline = time.monotonic() + 10
+    while b"trap" not in Path(f"/proc/{process.pid}/cmdline").read_bytes():  # until exec has happened
+        assert time.monotonic() < deadline, "the stand-in process did not start"
+        time.sleep(0.01)
+    return process
+
+
+def test_stop_kills_a_broker_that_ignores_sigterm(tmp_path: Path) -> None:
+    data_dir = tmp_path / "broker"
+    process = _stand_in_broker(data_dir, "kafka.Kafka", str(data_dir / "server.properties"))
+    try:
+        assert kafka_local.status(data_dir=data_dir).running
+        stopped = kafka_local.stop(data_dir=data_dir, timeout=0.5)
+        assert process.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        process.kill()
+    assert not stopped.running
+    assert not (data_dir / "broker.pid").exists()
+
+
+def test_a_pid_file_naming_another_process_is_ignored(tmp_path: Path) -> None:
+    data_dir = tmp_path / "broker"
+    process = _stand_in_broker(data_dir, "not-a-broker")
+    try:
+        assert not kafka_local.status(data_dir=data_dir).running
+        kafka_local.stop(data_dir=data_dir, timeout=0.5)
+        assert process.poll() is None, "stop() signalled a process that is not the broker"
+    finally:
+        process.kill()
+        process.wait(timeout=10)
