@@ -1,0 +1,206 @@
+"""Story versus furniture in text that a scraper already flattened from a page.
+
+Each line is judged on its own features, which hold for news pages in any template: its length, its share of
+stop words (running prose has many, menus and name lists few), whether it ends like a sentence, whether it
+repeats elsewhere on the page or repeats the headline, and whether it is typical furniture phrasing
+(data/furniture.tsv). The story is then the contiguous span of lines with the greatest total score: it tolerates
+the short subheadings and quotes inside a story and excludes the menus, teasers and footers around it. Lines
+inside the span that are plainly furniture (lexicon, headline, a repeated caption) are still dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from itertools import islice
+
+from streams.domain.cleaning.furniture import fold, lexicon
+from streams.domain.cleaning.stopwords import stop_words_for
+
+_LETTER = re.compile(r"[^\W\d_]")
+# Scripts written without spaces between words: a "word" there is one or two characters, so length is
+# counted in characters instead.
+_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
+_SENTENCE_END = frozenset(".!?;:\"')]\u2026\u3002\uff01\uff1f\u00bb\u201d\u2019\u300d")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# "Headline | Site", "Headline - Site": the page title joins the headline and the site name.
+# Enough words of running text to tell the page's language from its stop words.
+_LANGUAGE_SAMPLE_WORDS = 300
+_WORD_EDGE = ".,:;!?\"'()[]"
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[|\-\u2013\u2014:\u00bb\u00b7\u2022]|::)\s+")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    short_words: int
+    long_words: int
+    prose_stop_share: float
+    furniture_max_words: int
+    headline_overlap: float
+    score_furniture: float
+    score_short: float
+    score_medium: float
+    score_paragraph_per_word: float
+    score_paragraph_cap: float
+
+
+@cache
+def thresholds() -> Thresholds:
+    raw = json.loads(resources.files(__package__).joinpath("data/thresholds.json").read_text("utf-8"))
+    return Thresholds(**{key: value for key, value in raw.items() if not key.startswith("_")})
+
+
+def headline_variants(source: str | None) -> list[str]:
+    """A page or event title, and its longest part when it joins the headline and the site name; the
+    headline's most likely form comes last."""
+    if not source or not source.strip():
+        return []
+    source = source.strip()
+    parts = _TITLE_SEPARATOR.split(source)
+    return [source, max(parts, key=len).strip()] if len(parts) > 1 else [source]
+
+
+def is_headline_line(line: str, candidates: list[str], overlap: float | None = None) -> bool:
+    """Whether `line` repeats one of the headline `candidates` (exactly, or nearly word for word)."""
+    folded = fold(line)
+    folded_candidates = [fold(candidate) for candidate in candidates]
+    if folded in folded_candidates:
+        return True
+    share = thresholds().headline_overlap if overlap is None else overlap
+    return _like_headline(folded.split(), [frozenset(c.split()) for c in folded_candidates], share)
+
+
+def _headline_candidates(first_line: str, title: str | None) -> list[str]:
+    """Folded forms of the headline: the given title, the page's first line and its longest part."""
+    return [fold(v) for source in (title, first_line) for v in headline_variants(source) if fold(v)]
+
+
+def infer_headline(lines: list[str], title: str | None) -> str | None:
+    if title and title.strip():
+        return title.strip()
+    return headline_variants(lines[0])[-1] if lines else None
+
+
+def _judge_lines(
+    lines: dict[str, str], headlines: list[str], limits: Thresholds
+) -> dict[str, tuple[bool, float, float]]:
+    """For each distinct folded line (mapped to its text): (is furniture, score if not, length in words).
+
+    Written for speed: a page has a few hundred lines, most of them one- or two-word menu items."""
+    lexicon_ = lexicon()
+    headline_set = frozenset(headlines)
+    headline_words = [frozenset(h.split()) for h in headlines]
+    words_of = {folded: folded.split() for folded in lines if folded.count(" ") >= 2}
+    stop_words = stop_words_for(
+        islice(
+            (w.strip(_WORD_EDGE) for words in words_of.values() if len(words) >= limits.long_words for w in words),
+            _LANGUAGE_SAMPLE_WORDS,
+        )
+    )
+    judged: dict[str, tuple[bool, float, float]] = {}
+    for folded, text in lines.items():
+        words = words_of.get(folded)
+        if words is None and text.isascii():
+            # Menu items and labels, the bulk of a page's lines: only the whole-line checks can apply.
+            furniture = (
+                not folded
+                or folded in headline_set
+                or lexicon_.whole_line(folded)
+                or lexicon_.starts_line(folded)
+            )
+            judged[folded] = (furniture, limits.score_short, float(folded.count(" ") + 1))
+            continue
+        if words is None:
+            words = folded.split()
+        length = float(len(words))
+        if not text.isascii():
+            unspaced = len(_UNSPACED.findall(text))
+            if unspaced:
+                length = max(length, unspaced / 2)  # two characters of such scripts carry about one word
+        furniture = (
+            folded in headline_set
+            or lexicon_.whole_line(folded)
+            or lexicon_.starts_line(folded)
+            or (
+                len(words) <= limits.furniture_max_words
+                and (lexicon_.found_in(folded, words) or ("@" in text and _EMAIL.search(text) is not None))
+            )
+            or _like_headline(words, headline_words, limits.headline_overlap)
+        )
+        judged[folded] = (furniture, _score(text, words, length, stop_words, limits), length)
+    return judged
+
+
+def _like_headline(words: list[str], headline_words: list[frozenset[str]], overlap: float) -> bool:
+    for candidate in headline_words:
+        # Word sets of very different sizes cannot overlap enough: skip the set operations.
+        if len(words) * overlap <= len(candidate) and len(candidate) * overlap <= len(words):
+            line_words = set(words)
+            if len(line_words & candidate) >= overlap * len(line_words | candidate):
+                return True
+    return False
+
+
+def _score(text: str, words: list[str], length: float, stop_words: frozenset[str], limits: Thresholds) -> float:
+    if length < limits.short_words:
+        return limits.score_short
+    ends_sentence = text[-1] in _SENTENCE_END
+    if stop_words:
+        prose = len([w for w in words if w in stop_words]) >= limits.prose_stop_share * len(words)
+    else:
+        prose = ends_sentence
+    if length < limits.long_words:
+        return limits.score_medium + (0.25 if prose else 0.0) + (0.25 if ends_sentence else 0.0)
+    gain = min(length * limits.score_paragraph_per_word, limits.score_paragraph_cap)
+    if prose and ends_sentence:
+        return gain
+    if prose or ends_sentence:
+        return gain / 2
+    return limits.score_medium
+
+
+def _best_span(scores: list[float]) -> tuple[int, int]:
+    """[start, end) of the contiguous run with the greatest positive total score (Kadane); empty if no line
+    scores above zero."""
+    best, best_span = 0.0, (0, 0)
+    total, start = 0.0, 0
+    for index, value in enumerate(scores):
+        if total <= 0:
+            total, start = 0.0, index
+        total += value
+        if total > best:
+            best, best_span = total, (start, index + 1)
+    return best_span
+
+
+def clean_flattened(body: str, title: str | None = None) -> tuple[str | None, str]:
+    """(headline, story text) of a flattened page; story paragraphs are joined by newlines."""
+    limits = thresholds()
+    texts = [line for line in (raw.strip() for raw in body.split("\n")) if line]
+    if not texts:
+        return (title, "")
+    folded = [fold(text) for text in texts]
+    counts = Counter(folded)
+    first_text = {}
+    for text, line in zip(texts, folded, strict=True):
+        first_text.setdefault(line, text)
+    judged = _judge_lines(first_text, _headline_candidates(texts[0], title), limits)
+    scores: list[float] = []
+    furniture: list[bool] = []
+    seen: set[str] = set()
+    for line in folded:
+        is_furniture, score, length = judged[line]
+        if not is_furniture and counts[line] > 1:
+            # A repeated short line is a menu or label; a repeated sentence (a caption shown twice, a pull
+            # quote) is kept once. Lines without letters (figures in a table) may repeat.
+            is_furniture = (length < limits.long_words or line in seen) and _LETTER.search(line) is not None
+            seen.add(line)
+        furniture.append(is_furniture)
+        scores.append(limits.score_furniture if is_furniture else score)
+    start, end = _best_span(scores)
+    kept = [texts[i] for i in range(start, end) if not furniture[i]]
+    return infer_headline(texts, title), "\n".join(kept)
