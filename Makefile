@@ -9,6 +9,8 @@ STAMP := $(VENV)/.dyadwatch-installed
 TOOLS_VENV := .cache/tools-venv
 TOOLS_STAMP := $(TOOLS_VENV)/.installed
 PYTEST_ARGS ?=
+# Benchmark scripts (helpers start with an underscore); override to run a few: make bench BENCHMARKS=...
+BENCHMARKS ?= $(sort $(filter-out benchmarks/_%,$(wildcard benchmarks/*.py)))
 
 .PHONY: setup demo test lint type bench kafka-start kafka-stop kafka-status deploy-tools deploy-check
 
@@ -33,8 +35,7 @@ type: setup
 
 # Each benchmark script prints its own figures; keep them short (2 shared cores).
 bench: setup
-	@set -e; for script in benchmarks/*.py; do \
-		[ -e "$$script" ] || continue; \
+	@set -e; for script in $(BENCHMARKS); do \
 		echo "== $$script"; $(BIN)/python "$$script"; \
 	done
 
