@@ -1,0 +1,232 @@
+"""Fault suite: does the stream lose or duplicate anything when workers die, the broker restarts or the group
+rebalances?
+
+    python benchmarks/faults.py [--short] [--articles N] [--rate R] [--faults sigkill,broker_restart,scale]
+
+A fault-free reference run first pushes the synthetic articles through one worker; then each fault run pushes
+the same articles through a fresh pipeline (own topics and consumer group) while the fault happens:
+
+  sigkill         SIGKILL the worker at 20 %, 45 % and 70 % of the input, restarting it each time
+  broker_restart  stop (SIGTERM) and start the benchmark's own broker at 40 % of the input
+  scale           start a second worker at 25 % (1 -> 2), stop it at 60 % (2 -> 1)
+
+Each run prints one JSON line: articles in, observations and alerts out (unique ids), `lost` (ids of the
+reference missing), `duplicated` (records beyond the first of each id — allowed by at-least-once),
+`duplicated_after_dedup` (what is left after dropping by id: must be 0), `conflicting` (ids whose copies differ,
+which would make dropping by id wrong), and `recovery_s` (fault injected -> every worker ready and taking events
+again; the worst injection of the run). The exit status is 1 if anything was lost or conflicting.
+
+Without KAFKA_BOOTSTRAP it starts a private broker on free ports (never the shared one on 9092); the
+broker_restart fault needs that private broker and is skipped otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._harness import (
+    Broker,
+    Outputs,
+    Publisher,
+    Run,
+    collect,
+    compare,
+    dedup_by_id,
+    events_processed,
+    expected_offline,
+    log,
+    synthetic_articles,
+    wait_progress,
+)
+from streams import topics as registry
+
+READY_TIMEOUT_S = 120.0
+RECOVERY_TIMEOUT_S = 120.0
+DRAIN_TIMEOUT_S = 180.0
+
+Fault = Callable[[Run, Publisher, Broker], list[float]]
+
+
+def sigkill(times: int) -> Fault:
+    def inject(run: Run, publisher: Publisher, broker: Broker) -> list[float]:
+        recoveries = []
+        for i in range(times):
+            publisher.wait_for(0.2 + 0.25 * i, timeout_s=300)
+            victim = run.workers[-1]
+            began = time.monotonic()
+            victim.kill()
+            log(f"SIGKILLed worker pid {victim.process.pid if victim.process else '?'}; restarting")
+            run.workers.remove(victim)
+            replacement = run.start_worker(READY_TIMEOUT_S)
+            wait_progress([replacement], {}, RECOVERY_TIMEOUT_S, publisher.done)
+            recoveries.append(time.monotonic() - began)
+        return recoveries
+
+    return inject
+
+
+def broker_restart(run: Run, publisher: Publisher, broker: Broker) -> list[float]:
+    publisher.wait_for(0.4, timeout_s=300)
+    baseline = _counts(run)
+    began = time.monotonic()
+    down = broker.restart()
+    log(f"broker restarted (down {down:.1f} s)")
+    wait_progress(run.workers, baseline, RECOVERY_TIMEOUT_S, publisher.done)
+    return [time.monotonic() - began]
+
+
+def scale(run: Run, publisher: Publisher, broker: Broker) -> list[float]:
+    publisher.wait_for(0.25, timeout_s=300)
+    began = time.monotonic()
+    second = run.start_worker(READY_TIMEOUT_S)
+    log("second worker joined")
+    wait_progress(run.workers, {}, RECOVERY_TIMEOUT_S, publisher.done)
+    up = time.monotonic() - began
+    publisher.wait_for(0.6, timeout_s=300)
+    baseline = _counts(run)
+    began = time.monotonic()
+    second.stop()
+    run.workers.remove(second)
+    log("second worker left")
+    wait_progress(run.workers, baseline, RECOVERY_TIMEOUT_S, publisher.done)
+    return [up, time.monotonic() - began]
+
+
+def _counts(run: Run) -> dict[int, int]:
+    return {w.process.pid: events_processed(w) or 0 for w in run.workers if w.process}
+
+
+FAULTS: dict[str, Callable[[bool], Fault]] = {
+    "sigkill": lambda short: sigkill(1 if short else 3),
+    "broker_restart": lambda short: broker_restart,
+    "scale": lambda short: scale,
+}
+
+
+def run_once(broker: Broker, work_dir: Path, articles: list[tuple[bytes | None, bytes]], rate: float,
+             fault: Fault | None) -> tuple[Outputs, dict[str, Any]]:
+    run = Run(broker.bootstrap, work_dir)
+    run.create_topics()
+    facts: dict[str, Any] = {}
+    publisher = Publisher(broker.bootstrap, run.settings, run.topic(registry.RAW), articles, rate_per_s=rate)
+    try:
+        began = time.monotonic()
+        run.start_worker(READY_TIMEOUT_S)
+        facts["startup_s"] = round(time.monotonic() - began, 1)
+        publisher.start()
+        recoveries = fault(run, publisher, broker) if fault else []
+        publisher.join(timeout=600)
+        if publisher.error is not None:
+            raise RuntimeError(f"publishing failed: {publisher.error!r}")
+        facts["publish_retries"] = publisher.retries
+        facts["recovery_s"] = round(max(recoveries), 2) if recoveries else 0.0
+        facts["recovery_s_each"] = [round(r, 2) for r in recoveries]
+        try:
+            facts["drain_s"] = round(run.drain(DRAIN_TIMEOUT_S), 1)
+            facts["drained"] = True
+        except TimeoutError as exc:
+            log(f"not drained: {exc}")
+            facts["drained"] = False
+        facts["worker_crashes"] = sum(
+            1 for w in run.workers if w.process is not None and w.process.poll() is not None
+        )
+        statuses = [w.health("live")[0] for w in run.workers]
+        facts["workers_live_at_end"] = statuses.count(200)
+    finally:
+        run.stop_all()
+    return collect(run), facts
+
+
+def report(fault: str, articles: int, reference: Outputs, got: Outputs, facts: dict[str, Any]) -> dict[str, Any]:
+    observed = compare(reference.observations, got.observations)
+    alerted = compare(reference.alerts, got.alerts)
+    after = [compare(reference.observations, dedup_by_id(got.observations)),
+             compare(reference.alerts, dedup_by_id(got.alerts))]
+    line = {
+        "fault": fault,
+        "articles": articles,
+        "input_records": got.input_records,
+        "observations": observed["unique"],
+        "alerts": alerted["unique"],
+        "expected_observations": observed["expected"],
+        "expected_alerts": alerted["expected"],
+        "lost": len(observed["lost"]) + len(alerted["lost"]),
+        "lost_observations": len(observed["lost"]),
+        "lost_alerts": len(alerted["lost"]),
+        "unexpected": len(observed["unexpected"]) + len(alerted["unexpected"]),
+        "duplicated": observed["duplicated"] + alerted["duplicated"],
+        "duplicated_observations": observed["duplicated"],
+        "duplicated_alerts": alerted["duplicated"],
+        "duplicated_after_dedup": sum(a["duplicated"] for a in after),
+        "conflicting": len(observed["conflicting"]) + len(alerted["conflicting"]),
+        "differs_from_reference": len(observed["differs_from_reference"]) + len(alerted["differs_from_reference"]),
+        "dead_letters": len(got.dead_letters),
+        **facts,
+    }
+    examples = {key: value[:5] for key, value in (("lost_ids", observed["lost"] + alerted["lost"]),
+                                                  ("unexpected_ids", observed["unexpected"] + alerted["unexpected"]),
+                                                  ("conflicting_ids", observed["conflicting"] + alerted["conflicting"]))
+                if value}
+    line.update(examples)
+    return line
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--short", action="store_true", help="the CI form: fewer articles, one SIGKILL")
+    parser.add_argument("--articles", type=int, default=None, help="synthetic articles per run (300; short 120)")
+    parser.add_argument("--rate", type=float, default=None, help="articles per second while faults happen")
+    parser.add_argument("--faults", default=",".join(FAULTS), help="comma-separated subset of: " + ", ".join(FAULTS))
+    parser.add_argument("--seed", type=int, default=6)
+    args = parser.parse_args(argv)
+    count = args.articles or (120 if args.short else 300)
+    rate = args.rate or (15.0 if args.short else 20.0)
+    wanted = [f.strip() for f in args.faults.split(",") if f.strip()]
+    unknown = set(wanted) - FAULTS.keys()
+    if unknown:
+        parser.error(f"unknown faults: {', '.join(sorted(unknown))}")
+    articles = synthetic_articles(count, args.seed)
+
+    from benchmarks._harness import broker as own_broker
+
+    failed = False
+    with tempfile.TemporaryDirectory(prefix="dyadwatch-faults-") as tmp, own_broker() as kafka:
+        log(f"broker at {kafka.bootstrap} ({'own' if kafka.managed else 'given'}); {count} articles at {rate}/s")
+        reference, facts = run_once(kafka, Path(tmp) / "reference", articles, rate, None)
+        offline = expected_offline(articles)
+        streamed = {i for i, _ in reference.observations}
+        facts["reference_matches_offline"] = streamed == offline
+        if streamed != offline:
+            facts["offline_only"] = sorted(offline - streamed)[:5]
+            facts["stream_only"] = sorted(streamed - offline)[:5]
+        print(orjson.dumps(report("none", count, reference, reference, facts)).decode(), flush=True)
+        for name in wanted:
+            if name == "broker_restart" and not kafka.managed:
+                print(orjson.dumps({"fault": name, "skipped": "KAFKA_BOOTSTRAP given: not our broker"}).decode())
+                continue
+            log(f"fault run: {name}")
+            try:
+                got, facts = run_once(kafka, Path(tmp) / name, articles, rate, FAULTS[name](args.short))
+            except (TimeoutError, RuntimeError) as exc:
+                print(orjson.dumps({"fault": name, "articles": count, "error": str(exc)[-2000:]}).decode(),
+                      flush=True)
+                failed = True
+                continue
+            line = report(name, count, reference, got, facts)
+            print(orjson.dumps(line).decode(), flush=True)
+            failed |= bool(line["lost"] or line["conflicting"] or line["duplicated_after_dedup"])
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
