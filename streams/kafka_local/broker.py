@@ -270,7 +270,8 @@ def _terminate(pid: int, timeout: float = STOP_TIMEOUT_S) -> bool:
 
 def _log_tail(data_dir: Path, lines: int = 30) -> str:
     parts = []
-    for name in ("log", "out"):
+    # broker.out (this launch's JVM output) first: server.log may still end with an earlier run.
+    for name in ("out", "log"):
         path = _files(data_dir)[name]
         if path.exists():
             tail = path.read_text(errors="replace").splitlines()[-lines:]
