@@ -175,7 +175,7 @@ def _write_config(data_dir: Path, port: int, controller_port: int) -> None:
                 f"not {controller_port}: use another --data-dir or delete that directory."
             )
     package = resources.files(__package__)
-    template = Template(package.joinpath("server.properties.in").read_text(encoding="utf-8"))
+    template = Template(package.joinpath("server-template.properties").read_text(encoding="utf-8"))
     files["props"].write_text(
         template.substitute(port=port, controller_port=controller_port, log_dir=files["kraft"]),
         encoding="utf-8",
