@@ -41,11 +41,10 @@ def observe(
         state = _new_state(obs, config)
     elif state.pair != obs.pair:
         raise ValueError(f"observation of {obs.pair} given the state of {state.pair}")
-    key = hashlib.blake2b(obs.observation_id.encode(), digest_size=6).hexdigest()
-    if key in state.seen:
+    key = hashlib.blake2b(obs.observation_id.encode(), digest_size=4).hexdigest()
+    if _seen(state.seen, key):
         return state, []
-    state.seen.append(key)
-    del state.seen[: -config.max_seen]
+    state.seen = (state.seen + key)[-config.max_seen * len(key) :]
 
     if obs.duplicate_of is not None:
         state.duplicates += 1
@@ -53,8 +52,6 @@ def observe(
 
     state.articles += 1
     article = _pending(obs, config)
-    if article.source is not None:
-        statistical.remember(state.sources, article.source, config.max_sources)
     if obs.published_at < state.watermark:
         _fold_late(state, article, config)
         return state, []
@@ -120,7 +117,9 @@ def _finalise_one(state: PairState, article: Pending, config: DetectorConfig) ->
     at = article.published_at.timestamp()
     out: list[RelationshipAlert] = []
     levels.fold(state.recent, article.score, at, config.recent_half_life_days * DAY)
-    state.evidence.append(statistical.as_item(article))
+    if article.source is not None:
+        statistical.remember(state.sources, article.source, config.max_sources)
+    state.evidence.append(statistical.as_item(article, with_sentence=False))
     del state.evidence[: -config.max_evidence]
     shift = statistical.step(state, article, at, config)
     if shift is not None:
@@ -158,6 +157,8 @@ def _known(state: PairState, alert_id: str) -> bool:
 def _fold_late(state: PairState, article: Pending, config: DetectorConfig) -> None:
     """A late article is history, not news: it updates the levels (weighted by its age) but no trigger."""
     state.late += 1
+    if article.source is not None:
+        statistical.remember(state.sources, article.source, config.max_sources)
     at = article.published_at.timestamp()
     levels.fold(state.baseline, article.score, at, config.baseline_half_life_days * DAY)
     levels.fold(state.recent, article.score, at, config.recent_half_life_days * DAY)
@@ -185,6 +186,16 @@ def _source(obs: RelationObservation) -> str | None:
         host = urlsplit(obs.url).hostname
         return host.removeprefix("www.") if host else None
     return None
+
+
+def _seen(seen: str, key: str) -> bool:
+    """Whether `key` is one of the fixed-width hashes in `seen` (one string: far less memory than a list)."""
+    at = seen.find(key)
+    while at != -1:
+        if at % len(key) == 0:
+            return True
+        at = seen.find(key, at + 1)
+    return False
 
 
 def _order(article: Pending) -> tuple[datetime, str]:

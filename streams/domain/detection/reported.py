@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from streams.domain.detection import alerts
 from streams.domain.detection.config import DetectorConfig
-from streams.domain.detection.state import AlertRecord, PairState, Pending, Snapshot
+from streams.domain.detection.state import AlertRecord, PairState, Pending
 from streams.models import AlertKind, RelationshipAlert
 
 
@@ -38,7 +38,7 @@ def decide(state: PairState, article: Pending, config: DetectorConfig) -> Decisi
     horizon = article.published_at.timestamp() - config.lateness_s
     direction: alerts.Direction = "up" if article.trend == "warming" else "down"
     snapshot = _snapshot_before(state.snapshots, horizon)
-    baseline = snapshot.mean if snapshot and snapshot.history >= config.min_reported_history else None
+    baseline = snapshot[1] if snapshot and snapshot[2] >= config.min_reported_history else None
     kind = alerts.reported_kind(direction, article.score, baseline, config)
     past = [record for record in state.alerts if record.at.timestamp() < horizon]
     previous = _last_reported(past, direction)
@@ -65,11 +65,13 @@ def build(state: PairState, article: Pending, decision: Decision, config: Detect
     )
 
 
-def _snapshot_before(snapshots: list[Snapshot], horizon: float) -> Snapshot | None:
+def _snapshot_before(
+    snapshots: list[tuple[float, float, int]], horizon: float
+) -> tuple[float, float, int] | None:
     """The baseline as of the newest article older than the horizon. If a burst has pushed that snapshot out,
     the oldest one kept is the nearest available."""
     for snapshot in reversed(snapshots):
-        if snapshot.at < horizon:
+        if snapshot[0] < horizon:
             return snapshot
     return snapshots[0] if snapshots else None
 

@@ -62,14 +62,6 @@ class AlertRecord(_State):
     at: AwareDatetime
 
 
-class Snapshot(_State):
-    """The baseline as it stood after folding the article published at `at` (epoch s)."""
-
-    at: float
-    mean: float
-    history: int
-
-
 class PairState(_State):
     """Everything detection keeps about one pair."""
 
@@ -82,7 +74,7 @@ class PairState(_State):
     late: int = Field(default=0, description="articles that arrived after their window had closed")
     history: int = Field(default=0, description="independent articles in the baseline since it was last reset")
     sources: list[str] = Field(default_factory=list, description="recent distinct sources, newest last")
-    seen: list[str] = Field(default_factory=list, description="short hashes of recent observation ids")
+    seen: str = Field(default="", description="8-hex-digit hashes of recent observation ids, concatenated")
     baseline: Level = Field(default_factory=Level)
     recent: Level = Field(default_factory=Level)
     held: list[tuple[float, float]] = Field(
@@ -91,9 +83,13 @@ class PairState(_State):
     last_folded: float | None = Field(default=None, description="event time of the newest finalised article")
     rising: Episode = Field(default_factory=Episode)
     falling: Episode = Field(default_factory=Episode)
-    snapshots: list[Snapshot] = Field(default_factory=list)
+    snapshots: list[tuple[float, float, int]] = Field(
+        default_factory=list, description="(event time, baseline mean, history) after each recent finalised article"
+    )
     pending: list[Pending] = Field(default_factory=list, description="sorted by (published_at, observation_id)")
-    evidence: list[Item] = Field(default_factory=list, description="recent finalised articles, newest last")
+    evidence: list[Item] = Field(
+        default_factory=list, description="recent finalised articles, newest last (sentences are not kept here)"
+    )
     alerts: list[AlertRecord] = Field(default_factory=list, description="finalised alerts, oldest first")
     announced: list[str] = Field(
         default_factory=list, description="reported alerts sent on arrival whose article is still pending"

@@ -28,7 +28,7 @@ import math
 
 from streams.domain.detection import alerts, levels
 from streams.domain.detection.config import DAY, DetectorConfig
-from streams.domain.detection.state import Episode, Item, PairState, Pending, Snapshot
+from streams.domain.detection.state import Episode, Item, PairState, Pending
 from streams.models import RelationshipAlert
 
 
@@ -43,7 +43,7 @@ def step(state: PairState, article: Pending, at: float, config: DetectorConfig) 
     else:
         alert = _test(state, article, at, config)
     state.history += 1
-    state.snapshots.append(Snapshot(at=at, mean=state.baseline.mean, history=state.history))
+    state.snapshots.append((at, state.baseline.mean, state.history))
     del state.snapshots[: -config.max_snapshots]
     return alert
 
@@ -176,11 +176,11 @@ def remember(names: list[str], name: str, limit: int) -> None:
     del names[:-limit]
 
 
-def as_item(article: Pending) -> Item:
+def as_item(article: Pending, *, with_sentence: bool = True) -> Item:
     return Item(
         article_id=article.article_id,
         source=article.source,
         published_at=article.published_at,
         score=article.score,
-        sentence=article.sentence,
+        sentence=article.sentence if with_sentence else None,
     )
