@@ -94,8 +94,8 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         "pairs",
         default=None,
         partitions=settings.topic_partitions,
-        key_serializer="orjson",
-        value_serializer="orjson",
+        # Table() takes serializers through a Schema: as keyword arguments they crash create_app.
+        schema=faust.Schema(key_serializer="orjson", value_serializer="orjson"),
         help="each pair's detection state (streams.domain.detection.PairState)",
     )
     cleaner = Cleaner(
