@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,10 @@ from streams.models import (
 from streams.topics import RAW, BadEvent
 
 DEFAULT_MAX_BODY_BYTES = 2_000_000
+# A dead letter must fit Kafka's default 1 MB message limit (and the producer's max_request_size) once base64 has
+# added a third: an oversized letter cannot be sent, and the failed send kills the agent that was rejecting the
+# event. Beyond this, the letter keeps the head of the original; topic/partition/offset locate the whole event.
+MAX_DEAD_LETTER_ORIGINAL_BYTES = 512 * 1024
 
 
 class StageError(ValueError):
@@ -43,10 +48,18 @@ def dead_letter(
     offset: int | None = None,
     key: bytes | None = None,
 ) -> DeadLetter:
+    original = original or b""
+    if len(original) > MAX_DEAD_LETTER_ORIGINAL_BYTES:
+        digest = hashlib.sha256(original).hexdigest()
+        error = (f"{error} [original truncated to its first {MAX_DEAD_LETTER_ORIGINAL_BYTES} of {len(original)} "
+                 f"bytes, sha256 {digest}]")
+        original = original[:MAX_DEAD_LETTER_ORIGINAL_BYTES]
+    if key is not None and len(key) > MAX_DEAD_LETTER_ORIGINAL_BYTES:
+        key = key[:MAX_DEAD_LETTER_ORIGINAL_BYTES]
     return DeadLetter(
         stage=stage,
         error=error,
-        original_b64=base64.b64encode(original or b"").decode("ascii"),
+        original_b64=base64.b64encode(original).decode("ascii"),
         topic=topic,
         partition=partition,
         offset=offset,
