@@ -7,7 +7,6 @@ import os
 import signal
 import socket
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
@@ -122,12 +121,13 @@ def test_second_broker_starts_answers_and_stops_idempotently(tmp_path: Path) -> 
 def _stand_in_broker(data_dir: Path, *marks: str) -> subprocess.Popen[bytes]:
     """A process that ignores SIGTERM; with the marks in its command line it passes for the broker."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    process = subprocess.Popen(["sh", "-c", "trap '' TERM; while :; do sleep 0.1; done", "sh", *marks])
+    script = "trap '' TERM; echo ready; exec 1>&-; while :; do sleep 0.1; done"
+    process = subprocess.Popen(["sh", "-c", script, "sh", *marks], stdout=subprocess.PIPE)
+    assert process.stdout is not None
+    # Returns once the trap is in place (or at EOF if the shell died), so no signal races it.
+    assert process.stdout.readline() == b"ready\n", "the stand-in process did not start"
+    process.stdout.close()
     (data_dir / "broker.pid").write_text(f"{process.pid}\n")
-    deadline = time.monotonic() + 10
-    while b"trap" not in Path(f"/proc/{process.pid}/cmdline").read_bytes():  # until exec has happened
-        assert time.monotonic() < deadline, "the stand-in process did not start"
-        time.sleep(0.01)
     return process
 
 
