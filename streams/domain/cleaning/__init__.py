@@ -7,7 +7,7 @@ Interface used by the pipeline:
     @dataclass(frozen=True) class CleanText:  title: str | None; text: str
     class DuplicateIndex:                      # bounded memory, time-to-live in event time
         def __init__(self, *, max_entries: int = 100_000, ttl: timedelta = timedelta(days=7),
-                     max_distance: int = 3) -> None
+                     max_distance: int = 6) -> None
         def check(self, article_id: str, text: str, at: datetime) -> tuple[str, str | None]
             # returns (fingerprint hex, id of the earlier article this one duplicates, or None)
 

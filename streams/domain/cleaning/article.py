@@ -28,7 +28,6 @@ def clean_article(raw: RawArticle, *, max_body_bytes: int = 2_000_000) -> CleanT
         check_printable(raw.html, "html")
         check_html_cost(raw.html)
         headline, text = extract_from_html(raw.html, title)
-        text = normalise_text(text)
     else:
         body = raw.body or ""
         check_size(body, max_body_bytes, "body")

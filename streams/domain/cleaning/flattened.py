@@ -26,7 +26,16 @@ _LETTER = re.compile(r"[^\W\d_]")
 # counted in characters instead.
 _UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
 _SENTENCE_END = frozenset(".!?;:\"')]\u2026\u3002\uff01\uff1f\u00bb\u201d\u2019\u300d")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# An e-mail address or a handle's domain: a byline or contact line. Anchored on "@" with no open-ended run
+# before it, so a long line costs linear time.
+_EMAIL = re.compile(r"\w@[\w-]+\.\w")
+# A dateline: a clock time together with a year or a numeric date ("14 March 2025, 09:12", "05/10/2018 às
+# 10h30"), or a line that opens with a numeric date.
+_CLOCK = re.compile(r"\b\d{1,2}[:h]\d\d\b")
+_YEAR_OR_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
+_OPENING_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
+# "Other headline | Site": a link to another page, or a menu, when the line is short and not a sentence.
+_PIPE = " | "
 # "Headline | Site", "Headline - Site": the page title joins the headline and the site name.
 # Enough words of running text to tell the page's language from its stop words.
 _LANGUAGE_SAMPLE_WORDS = 300
@@ -40,6 +49,9 @@ class Thresholds:
     long_words: int
     prose_stop_share: float
     furniture_max_words: int
+    furniture_start_max_words: int
+    headline_max_words: int
+    dateline_max_words: int
     headline_overlap: float
     score_furniture: float
     score_short: float
@@ -76,13 +88,20 @@ def is_headline_line(line: str, candidates: list[str], overlap: float | None = N
 
 def _headline_candidates(first_line: str, title: str | None) -> list[str]:
     """Folded forms of the headline: the given title, the page's first line and its longest part."""
-    return [fold(v) for source in (title, first_line) for v in headline_variants(source) if fold(v)]
+    sources = [title] if title else []
+    if first_line.count(" ") < thresholds().headline_max_words:
+        sources.append(first_line)
+    return [fold(v) for source in sources for v in headline_variants(source) if fold(v)]
 
 
 def infer_headline(lines: list[str], title: str | None) -> str | None:
+    """The given title, else the page's first line (a flattened page starts with its <title>) when it is
+    short enough to be one."""
     if title and title.strip():
         return title.strip()
-    return headline_variants(lines[0])[-1] if lines else None
+    if not lines or lines[0].count(" ") >= thresholds().headline_max_words:
+        return None
+    return headline_variants(lines[0])[-1]
 
 
 def _judge_lines(
@@ -124,15 +143,28 @@ def _judge_lines(
         furniture = (
             folded in headline_set
             or lexicon_.whole_line(folded)
-            or lexicon_.starts_line(folded)
+            or (len(words) <= limits.furniture_start_max_words and lexicon_.starts_line(folded))
             or (
                 len(words) <= limits.furniture_max_words
                 and (lexicon_.found_in(folded, words) or ("@" in text and _EMAIL.search(text) is not None))
             )
             or _like_headline(words, headline_words, limits.headline_overlap)
+            or (len(words) <= limits.dateline_max_words and _is_dateline(folded))
+            or (
+                len(words) <= limits.furniture_max_words
+                and _PIPE in folded
+                and text[-1] not in _SENTENCE_END
+                and text[0] != "|"  # a table row, as the HTML extractor writes tables
+            )
         )
         judged[folded] = (furniture, _score(text, words, length, stop_words, limits), length)
     return judged
+
+
+def _is_dateline(folded: str) -> bool:
+    if _OPENING_DATE.match(folded):
+        return True
+    return _CLOCK.search(folded) is not None and _YEAR_OR_DATE.search(folded) is not None
 
 
 def _like_headline(words: list[str], headline_words: list[frozenset[str]], overlap: float) -> bool:
@@ -177,30 +209,42 @@ def _best_span(scores: list[float]) -> tuple[int, int]:
     return best_span
 
 
-def clean_flattened(body: str, title: str | None = None) -> tuple[str | None, str]:
-    """(headline, story text) of a flattened page; story paragraphs are joined by newlines."""
+def judge_page(
+    texts: list[str], headlines: list[str], *, repeats_are_furniture: bool = True
+) -> tuple[list[bool], list[float]]:
+    """For each (stripped, non-empty) line of a page: is it furniture, and its score for the story span.
+
+    In a whole page a repeated line is navigation or a caption shown twice; in a story already cut out of
+    the page (by the HTML extractor) a repeat is the story's own (the same question put to each interviewee),
+    so `repeats_are_furniture` is off there."""
     limits = thresholds()
-    texts = [line for line in (raw.strip() for raw in body.split("\n")) if line]
-    if not texts:
-        return (title, "")
     folded = [fold(text) for text in texts]
     counts = Counter(folded)
-    first_text = {}
+    first_text: dict[str, str] = {}
     for text, line in zip(texts, folded, strict=True):
         first_text.setdefault(line, text)
-    judged = _judge_lines(first_text, _headline_candidates(texts[0], title), limits)
+    judged = _judge_lines(first_text, headlines, limits)
     scores: list[float] = []
     furniture: list[bool] = []
     seen: set[str] = set()
     for line in folded:
         is_furniture, score, length = judged[line]
-        if not is_furniture and counts[line] > 1:
+        if repeats_are_furniture and not is_furniture and counts[line] > 1:
             # A repeated short line is a menu or label; a repeated sentence (a caption shown twice, a pull
             # quote) is kept once. Lines without letters (figures in a table) may repeat.
             is_furniture = (length < limits.long_words or line in seen) and _LETTER.search(line) is not None
             seen.add(line)
         furniture.append(is_furniture)
         scores.append(limits.score_furniture if is_furniture else score)
+    return furniture, scores
+
+
+def clean_flattened(body: str, title: str | None = None) -> tuple[str | None, str]:
+    """(headline, story text) of a flattened page; story paragraphs are joined by newlines."""
+    texts = [line for line in (raw.strip() for raw in body.split("\n")) if line]
+    if not texts:
+        return (title, "")
+    furniture, scores = judge_page(texts, _headline_candidates(texts[0], title))
     start, end = _best_span(scores)
     kept = [texts[i] for i in range(start, end) if not furniture[i]]
     return infer_headline(texts, title), "\n".join(kept)
