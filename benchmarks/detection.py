@@ -25,6 +25,7 @@ import statistics
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -154,51 +155,62 @@ def memory_and_speed(pairs: int, config: DetectorConfig) -> None:
     print(f"\n(c) memory and speed ({pairs:,} pairs, 40 articles each, ending mid-shift with articles pending)")
     rng = random.Random(7)
     feeds = [stream(rng, [(30, 3.0), (10, -2.0)], 3.0, pair=f"{_code(i)}-ZZZ") for i in range(pairs)]
-    gc.collect()
-    tracemalloc.start()
-    states = {}
+    states: dict[str, PairState] = {}
     for feed in feeds:
         state = None
         for obs in feed:
             state, _ = observe(state, obs, config)
+        assert state is not None
         states[feed[0].pair] = state
-    models_bytes = tracemalloc.get_traced_memory()[0]
-    tracemalloc.stop()
-    dumped = {pair: state.model_dump(mode="json") for pair, state in states.items()}
-    gc.collect()
-    tracemalloc.start()
-    as_dicts = json.loads(json.dumps(dumped))
-    dicts_bytes = tracemalloc.get_traced_memory()[0]
-    tracemalloc.stop()
-    serialized = [len(state.model_dump_json()) for state in states.values()]
-    per_model = models_bytes / pairs
-    per_dict = dicts_bytes / pairs
-    print(f"    serialised JSON per pair: mean {statistics.mean(serialized):,.0f} B, max {max(serialized):,} B "
-          f"-> 30,000 pairs {statistics.mean(serialized) * 30_000 / 1e6:,.0f} MB")
-    print(f"    in memory per pair: PairState {per_model:,.0f} B (30,000 pairs {per_model * 30_000 / 1e6:,.0f} MB); "
-          f"as JSON dict {per_dict:,.0f} B (30,000 pairs {per_dict * 30_000 / 1e6:,.0f} MB)")
+    serialised = [state.model_dump_json().encode() for state in states.values()]
+    sizes = [len(raw) for raw in serialised]
+    as_model = _traced(lambda: [PairState.model_validate_json(raw) for raw in serialised]) / pairs
+    as_dict = _traced(lambda: [json.loads(raw) for raw in serialised]) / pairs
+    as_bytes = _traced(lambda: [bytes(bytearray(raw)) for raw in serialised]) / pairs
+    mean = statistics.mean(sizes)
+    print(f"    serialised JSON per pair: mean {mean:,.0f} B, max {max(sizes):,} B -> 30,000 pairs "
+          f"{mean * 30_000 / 1e6:,.0f} MB (RocksDB store, changelog)")
+    for label, per in (("JSON bytes", as_bytes), ("dict", as_dict), ("PairState", as_model)):
+        print(f"    in memory as {label:10s}: {per:6,.0f} B per pair -> 30,000 pairs {per * 30_000 / 1e6:4,.0f} MB")
     full = _full_state(config)
-    print(f"    worst case (every bounded list full): {len(full.model_dump_json()):,} B serialised")
-    del as_dicts
+    raw_full = full.model_dump_json().encode()
+    full_model = _traced(lambda: [PairState.model_validate_json(raw_full) for _ in range(100)]) / 100
+    print(f"    worst case (every bounded list full, {len(full.pending)} pending): {len(raw_full):,} B serialised, "
+          f"{full_model:,.0f} B as PairState")
 
-    observations = [obs for feed in feeds[:200] for obs in feed]
+    sample = feeds[:200]
+    count = sum(len(feed) for feed in sample)
     started = time.perf_counter()
     for _ in range(3):
-        for feed in feeds[:200]:
+        for feed in sample:
             state = None
             for obs in feed:
                 state, _ = observe(state, obs, config)
-    bare = 3 * len(observations) / (time.perf_counter() - started)
-    started = time.perf_counter()
-    for feed in feeds[:200]:
-        stored = None
-        for obs in feed:
-            loaded = PairState.model_validate(stored) if stored is not None else None
-            state, _ = observe(loaded, obs, config)
-            stored = state.model_dump(mode="json")
-    table = len(observations) / (time.perf_counter() - started)
-    print(f"    observe(): {bare:,.0f} obs/s ({1e6 / bare:.0f} us each); with JSON load+dump as the agent does: "
-          f"{table:,.0f} obs/s ({1e6 / table:.0f} us each)")
+    bare = 3 * count / (time.perf_counter() - started)
+    print(f"    observe() alone: {bare:,.0f} obs/s ({1e6 / bare:.0f} us each)")
+    for label, load, dump in (
+        ("JSON bytes", PairState.model_validate_json, lambda s: s.model_dump_json().encode()),
+        ("dict", PairState.model_validate, lambda s: s.model_dump(mode="json")),
+    ):
+        started = time.perf_counter()
+        for feed in sample:
+            stored = None
+            for obs in feed:
+                state, _ = observe(load(stored) if stored is not None else None, obs, config)
+                stored = dump(state)
+        rate = count / (time.perf_counter() - started)
+        print(f"    load + observe + dump, table value as {label:10s}: {rate:,.0f} obs/s ({1e6 / rate:.0f} us each)")
+
+
+def _traced(build: Callable[[], object]) -> float:
+    """Bytes allocated by `build()` and still held by its result."""
+    gc.collect()
+    tracemalloc.start()
+    kept = build()
+    held = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del kept
+    return float(held)
 
 
 def _code(i: int) -> str:
@@ -206,14 +218,25 @@ def _code(i: int) -> str:
 
 
 def _full_state(config: DetectorConfig) -> PairState:
-    """A state whose every bounded list is at its limit, with maximal sentences."""
-    rng = random.Random(3)
-    feed = stream(rng, [(60, 4.0), (12, -3.0)], 400.0)
+    """A state with every bounded list at its limit: long source names and sentences, alternating reported
+    changes (alerts), an open CUSUM run (held articles, run evidence) and a burst of pending articles."""
     long = "x" * config.sentence_chars
+    names = [f"Source with a long outlet name number {i}" for i in range(12)]
     state = None
-    for obs in feed:
-        obs = obs.model_copy(update={"evidence": [Evidence(sentence=long, cues=[])], "source": rng.choice(
-            [f"Source number {i}" for i in range(12)])})
+    clock = START
+    for i in range(200):
+        clock += timedelta(hours=20)
+        score, trend = (4.0 + (i % 3), None) if i < 150 else (-2.0 - (i % 2), None)
+        if i % 10 == 0:
+            trend = "warming" if i % 20 else "cooling"
+        if i >= 200 - config.max_pending:
+            clock = clock - timedelta(hours=20) + timedelta(minutes=1)
+        article = f"a-long-article-identifier-{i:06d}"
+        obs = RelationObservation(
+            pair="AAA-BBB", countries=("AAA", "BBB"), polarity="neutral", score=score, quad=1, trend=trend,
+            confidence=0.9, evidence=[Evidence(sentence=long, cues=[])],
+            observation_id=f"{article}:AAA-BBB", article_id=article,
+            source=names[i % len(names)], published_at=clock)
         state, _ = observe(state, obs, config)
     assert state is not None
     return state

@@ -20,10 +20,11 @@ rupture is announced even within the cool-down of a cooling (an escalation), but
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Literal
 
 from streams.domain.detection.config import DetectorConfig
-from streams.domain.detection.state import Item
+from streams.domain.detection.state import Item, Pending
 from streams.models import AlertEvidence, AlertKind, AlertTrigger, Severity
 
 Direction = Literal["up", "down"]
@@ -76,7 +77,7 @@ def severity(kind: AlertKind, shift: float | None, confidence: float, config: De
     return "low"
 
 
-def evidence(items: list[Item]) -> list[AlertEvidence]:
+def evidence(items: Sequence[Item | Pending]) -> list[AlertEvidence]:
     return [
         AlertEvidence(
             article_id=item.article_id,
