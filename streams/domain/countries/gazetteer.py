@@ -120,8 +120,7 @@ def gazetteer() -> Gazetteer:
             phrase = phrase.lstrip("!")
             gaz.add(
                 phrase,
-                Entry(alpha3, "leader", person, *span, person=person, needs_full=needs_full,
-                      all_caps=_is_caps(phrase)),
+                Entry(alpha3, "leader", person, *span, person=person, needs_full=needs_full, all_caps=_is_caps(phrase)),
             )
 
     for row in _read_tsv("media.tsv"):

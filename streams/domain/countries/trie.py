@@ -40,7 +40,12 @@ def trie_regex(phrases: Iterable[str], *, flags: int = 0) -> re.Pattern[str]:
 
 def spellings(phrase: str) -> set[str]:
     """The spellings of a gazetteer phrase worth matching: as written, capitalised, title case, upper case."""
-    return {phrase, phrase[:1].upper() + phrase[1:], phrase.upper(), " ".join(w[:1].upper() + w[1:] for w in phrase.split(" "))}
+    return {
+        phrase,
+        phrase[:1].upper() + phrase[1:],
+        phrase.upper(),
+        " ".join(w[:1].upper() + w[1:] for w in phrase.split(" ")),
+    }
 
 
 def _unit(ch: str) -> str:

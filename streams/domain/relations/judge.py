@@ -1,0 +1,117 @@
+"""Pool a pair's sentence verdicts into one Relation: score, polarity, quad, trend, confidence, evidence."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from streams.domain.relations.analysis import Hit, Pair, PairFinding
+from streams.models import Evidence, Polarity, Relation, Trend
+
+
+@dataclass(frozen=True)
+class Settings:
+    neutral_band: float
+    fallback_weight: float
+    weak_weight: float
+    title_weight: float
+    max_evidence: int
+
+
+@cache
+def settings() -> Settings:
+    raw = json.loads(resources.files("streams.domain.relations").joinpath("data", "judgement.json").read_text("utf-8"))
+    return Settings(**{k: v for k, v in raw.items() if not k.startswith("_")})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One sentence's verdict on one pair."""
+
+    sentence: str
+    score: float
+    quad: int
+    weight: float
+    cues: list[str]
+    trend: Trend | None
+
+
+def sentence_verdict(sentence: str, finding: PairFinding, cfg: Settings) -> Verdict:
+    strong = [h for h in finding.hits if not h.cue.weak]
+    pool = strong or finding.hits
+    decisive = max(pool, key=lambda h: (abs(h.score), h.quad in (2, 4)))
+    # Cues that agree with the decisive one add a little; the decisive cue sets the level.
+    agreeing = [h for h in pool if (h.score > 0) == (decisive.score > 0) and h is not decisive]
+    score = decisive.score + 0.1 * sum(h.score for h in agreeing)
+    weight = 1.0 if strong else cfg.weak_weight
+    if finding.fallback:
+        weight *= cfg.fallback_weight
+    return Verdict(sentence, _clip(score), decisive.quad, weight, _labels(pool), _trend(finding.hits))
+
+
+def judge(pair: Pair, found: list[tuple[str, PairFinding]]) -> Relation:
+    cfg = settings()
+    verdicts = [sentence_verdict(sentence, finding, cfg) for sentence, finding in found]
+    # A strong event outweighs many mild remarks: weight by strength as well as by count.
+    mass = [v.weight * (1.0 + abs(v.score)) for v in verdicts]
+    total = sum(mass)
+    score = sum(v.score * m for v, m in zip(verdicts, mass, strict=True)) / total
+    polarity: Polarity = "neutral" if abs(score) < cfg.neutral_band else ("cooperation" if score > 0 else "conflict")
+    quad = _quad(verdicts, mass, polarity)
+    agreeing = sum(m for v, m in zip(verdicts, mass, strict=True) if (v.score > 0) == (score > 0))
+    support = sum(v.weight for v in verdicts)
+    confidence = (agreeing / total) * (1.0 - 0.5 ** (support + 0.5))
+    ranked = sorted(zip(verdicts, mass, strict=True), key=lambda vm: -vm[1])[: cfg.max_evidence]
+    return Relation(
+        pair=f"{pair[0]}-{pair[1]}",
+        countries=pair,
+        polarity=polarity,
+        score=round(score, 2),
+        quad=quad,
+        trend=_pooled_trend(verdicts),
+        confidence=round(min(max(confidence, 0.05), 0.99), 3),
+        evidence=[Evidence(sentence=v.sentence, cues=v.cues) for v, _m in ranked],
+    )
+
+
+def _quad(verdicts: list[Verdict], mass: list[float], polarity: Polarity) -> int:
+    side = (1, 2) if polarity != "conflict" else (3, 4)
+    votes = {q: 0.0 for q in side}
+    for v, m in zip(verdicts, mass, strict=True):
+        if v.quad in votes:
+            votes[v.quad] += m
+    if not any(votes.values()):
+        return side[0]
+    return max(side, key=lambda q: votes[q])
+
+
+def _trend(hits: list[Hit]) -> Trend | None:
+    directions = {h.trend for h in hits if h.trend is not None}
+    if len(directions) == 1:
+        direction = directions.pop()
+        return "warming" if direction == "warming" else "cooling"
+    return None
+
+
+def _pooled_trend(verdicts: list[Verdict]) -> Trend | None:
+    warming = sum(1 for v in verdicts if v.trend == "warming")
+    cooling = sum(1 for v in verdicts if v.trend == "cooling")
+    if warming > cooling:
+        return "warming"
+    if cooling > warming:
+        return "cooling"
+    return None
+
+
+def _labels(hits: list[Hit]) -> list[str]:
+    seen: list[str] = []
+    for h in sorted(hits, key=lambda h: -abs(h.score)):
+        if h.label not in seen:
+            seen.append(h.label)
+    return seen
+
+
+def _clip(x: float) -> float:
+    return max(-10.0, min(10.0, x))
