@@ -58,7 +58,7 @@ def _test(state: PairState, article: Pending, at: float, config: DetectorConfig)
     for run, signed in ((state.rising, z), (state.falling, -z)):
         run.statistic = min(config.cusum_cap, max(0.0, run.statistic + signed - allowance))
         if run.statistic > 0.0:
-            _extend(run, article, config)
+            _extend(run, article, 1.0 if run is state.rising else -1.0, config)
         else:
             _clear(run)
     state.held.append((at, article.score))
@@ -146,7 +146,7 @@ def _sigma(state: PairState, config: DetectorConfig) -> float:
     return levels.sigma(state.baseline, config.prior_sigma, config.prior_weight, config.min_sigma)
 
 
-def _extend(run: Episode, article: Pending, config: DetectorConfig) -> None:
+def _extend(run: Episode, article: Pending, sign: float, config: DetectorConfig) -> None:
     if run.start is None:
         run.start = article.published_at
         run.first_id = article.observation_id
@@ -155,7 +155,10 @@ def _extend(run: Episode, article: Pending, config: DetectorConfig) -> None:
     if article.source is not None:
         remember(run.sources, article.source, config.max_sources)
     run.evidence.append(as_item(article))
-    del run.evidence[: -config.max_evidence]
+    if len(run.evidence) > config.max_evidence:
+        # Cite the articles that moved furthest in the run's direction (the earliest among equals), in time order.
+        weakest = min(range(len(run.evidence)), key=lambda i: (sign * run.evidence[i].score, -i))
+        del run.evidence[weakest]
 
 
 def _clear(run: Episode) -> None:
