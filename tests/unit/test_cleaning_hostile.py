@@ -68,6 +68,6 @@ def test_page_without_any_text_is_rejected() -> None:
 
 def test_long_lines_without_newlines_are_handled() -> None:
     # One 200,000-character line of prose with furniture words scattered in it: a single paragraph.
-    body = ("Subscribe to the report that ministers discussed with share holders today, " * 2600).strip()
+    body = ("Subscribe to the report that ministers discussed with share holders today. " * 2600).strip()
     cleaned = clean_article(RawArticle(id="one-line", body=body), max_body_bytes=1_000_000)
     assert cleaned.text.startswith("Subscribe to the report")

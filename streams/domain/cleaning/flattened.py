@@ -52,6 +52,7 @@ class Thresholds:
     furniture_start_max_words: int
     headline_max_words: int
     dateline_max_words: int
+    min_story_score: float
     headline_overlap: float
     score_furniture: float
     score_short: float
@@ -106,8 +107,9 @@ def infer_headline(lines: list[str], title: str | None) -> str | None:
 
 def _judge_lines(
     lines: dict[str, str], headlines: list[str], limits: Thresholds
-) -> dict[str, tuple[bool, float, float]]:
-    """For each distinct folded line (mapped to its text): (is furniture, score if not, length in words).
+) -> tuple[dict[str, tuple[bool, float, float]], set[str]]:
+    """For each distinct folded line (mapped to its text): (is furniture, score if not, length in words); and
+    the lines that repeat the headline.
 
     Written for speed: a page has a few hundred lines, most of them one- or two-word menu items."""
     lexicon_ = lexicon()
@@ -121,6 +123,7 @@ def _judge_lines(
         )
     )
     judged: dict[str, tuple[bool, float, float]] = {}
+    headline_lines = {line for line in lines if line in headline_set}
     for folded, text in lines.items():
         words = words_of.get(folded)
         if words is None and text.isascii():
@@ -140,16 +143,19 @@ def _judge_lines(
             unspaced = len(_UNSPACED.findall(text))
             if unspaced:
                 length = max(length, unspaced / 2)  # two characters of such scripts carry about one word
+        if folded not in headline_set and _like_headline(words, headline_words, limits.headline_overlap):
+            headline_lines.add(folded)
         furniture = (
-            folded in headline_set
+            folded in headline_lines
             or lexicon_.whole_line(folded)
             or (len(words) <= limits.furniture_start_max_words and lexicon_.starts_line(folded))
             or (
                 len(words) <= limits.furniture_max_words
                 and (lexicon_.found_in(folded, words) or ("@" in text and _EMAIL.search(text) is not None))
             )
-            or _like_headline(words, headline_words, limits.headline_overlap)
             or (len(words) <= limits.dateline_max_words and _is_dateline(folded))
+            # A teaser cut short by the site ("... as Hurri...").
+            or (len(words) <= limits.furniture_max_words and text.endswith(("...", "\u2026")) and text[-4] != " ")
             or (
                 len(words) <= limits.furniture_max_words
                 and _PIPE in folded
@@ -158,7 +164,7 @@ def _judge_lines(
             )
         )
         judged[folded] = (furniture, _score(text, words, length, stop_words, limits), length)
-    return judged
+    return judged, headline_lines
 
 
 def _is_dateline(folded: str) -> bool:
@@ -190,29 +196,71 @@ def _score(text: str, words: list[str], length: float, stop_words: frozenset[str
     gain = min(length * limits.score_paragraph_per_word, limits.score_paragraph_cap)
     if prose and ends_sentence:
         return gain
-    if prose or ends_sentence:
+    if ends_sentence:
         return gain / 2
+    # A long line that does not end like a sentence is a teaser headline, a caption or a list of names more
+    # often than it is story: it must not carry the span on its own.
     return limits.score_medium
 
 
-def _best_span(scores: list[float]) -> tuple[int, int]:
-    """[start, end) of the contiguous run with the greatest positive total score (Kadane); empty if no line
-    scores above zero."""
-    best, best_span = 0.0, (0, 0)
-    total, start = 0.0, 0
+def _segments(scores: list[float]) -> list[tuple[int, int, float]]:
+    """The page's candidate story spans: (start, end, total) of each run that Kadane's scan would grow before
+    its running total falls to zero, cut at its best end."""
+    found: list[tuple[int, int, float]] = []
+    total = best = 0.0
+    start = best_end = 0
     for index, value in enumerate(scores):
         if total <= 0:
-            total, start = 0.0, index
+            if best > 0:
+                found.append((start, best_end, best))
+            total = best = 0.0
+            start = best_end = index
         total += value
         if total > best:
-            best, best_span = total, (start, index + 1)
-    return best_span
+            best, best_end = total, index + 1
+    if best > 0:
+        found.append((start, best_end, best))
+    return found
 
 
-def judge_page(
-    texts: list[str], headlines: list[str], *, repeats_are_furniture: bool = True
-) -> tuple[list[bool], list[float]]:
-    """For each (stripped, non-empty) line of a page: is it furniture, and its score for the story span.
+def _best_end(scores: list[float], start: int) -> int:
+    best, best_end, total = float("-inf"), start, 0.0
+    for index in range(start, len(scores)):
+        total += scores[index]
+        if total > best:
+            best, best_end = total, index + 1
+    return best_end
+
+
+def story_span(scores: list[float], first_headline: int | None, min_story_score: float) -> tuple[int, int]:
+    """[start, end) of the story. A news page repeats its headline right above the story (the page title
+    comes first, the article's own heading later): the story then starts with the first substantial span
+    that reaches past that heading, even when a teaser list or comment thread further down scores higher, and
+    ends where the running score from that start peaks (so a story broken up by captions and inline teasers
+    stays whole). Without such a heading, the highest-scoring span. Empty if no line scores above zero."""
+    segments = _segments(scores)
+    if not segments:
+        return (0, 0)
+    if first_headline is not None:
+        after = [segment for segment in segments if segment[1] > first_headline]
+        for start, _, total in after:
+            if total >= min_story_score:
+                return (start, _best_end(scores, start))
+        if after:
+            segments = after
+    start, end, _ = max(segments, key=lambda segment: segment[2])
+    return (start, end)
+
+
+@dataclass(frozen=True)
+class PageJudgement:
+    furniture: list[bool]  # per line
+    scores: list[float]  # per line, for the choice of the story span
+    first_headline: int | None  # the first line after the first one that repeats the headline
+
+
+def judge_page(texts: list[str], headlines: list[str], *, repeats_are_furniture: bool = True) -> PageJudgement:
+    """Judge each (stripped, non-empty) line of a page: is it furniture, and its score for the story span.
 
     In a whole page a repeated line is navigation or a caption shown twice; in a story already cut out of
     the page (by the HTML extractor) a repeat is the story's own (the same question put to each interviewee),
@@ -223,7 +271,7 @@ def judge_page(
     first_text: dict[str, str] = {}
     for text, line in zip(texts, folded, strict=True):
         first_text.setdefault(line, text)
-    judged = _judge_lines(first_text, headlines, limits)
+    judged, headline_lines = _judge_lines(first_text, headlines, limits)
     scores: list[float] = []
     furniture: list[bool] = []
     seen: set[str] = set()
@@ -236,7 +284,8 @@ def judge_page(
             seen.add(line)
         furniture.append(is_furniture)
         scores.append(limits.score_furniture if is_furniture else score)
-    return furniture, scores
+    first_headline = next((i for i in range(1, len(folded)) if folded[i] in headline_lines), None)
+    return PageJudgement(furniture, scores, first_headline)
 
 
 def clean_flattened(body: str, title: str | None = None) -> tuple[str | None, str]:
@@ -244,7 +293,7 @@ def clean_flattened(body: str, title: str | None = None) -> tuple[str | None, st
     texts = [line for line in (raw.strip() for raw in body.split("\n")) if line]
     if not texts:
         return (title, "")
-    furniture, scores = judge_page(texts, _headline_candidates(texts[0], title))
-    start, end = _best_span(scores)
-    kept = [texts[i] for i in range(start, end) if not furniture[i]]
+    page = judge_page(texts, _headline_candidates(texts[0], title))
+    start, end = story_span(page.scores, page.first_headline, thresholds().min_story_score)
+    kept = [texts[i] for i in range(start, end) if not page.furniture[i]]
     return infer_headline(texts, title), "\n".join(kept)
