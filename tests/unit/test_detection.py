@@ -364,3 +364,14 @@ def test_state_stays_bounded_however_long_the_coverage() -> None:
 def test_every_threshold_says_why() -> None:
     for name, field in DetectorConfig.model_fields.items():
         assert field.description and len(field.description) > 20, name
+
+
+def test_a_burst_beyond_the_buffer_closes_the_window_early_and_keeps_order() -> None:
+    burst = [obs("ISR-IRN", -6.0, T0 + timedelta(seconds=30 * i), SOURCES[i % 4]) for i in range(40)]
+    states, _ = feed(burst, finish=False)
+    state = states["ISR-IRN"]
+    assert len(state.pending) <= CONFIG.max_pending
+    assert all(item.published_at > state.watermark for item in state.pending)
+    straggler = obs("ISR-IRN", -6.0, T0 + timedelta(seconds=1))
+    state, alerts = observe(state, straggler, CONFIG)
+    assert alerts == [] and state.late == 1

@@ -68,8 +68,11 @@ def observe(
         )
         out.append(alert)
     out.extend(_finalise(state, state.watermark, config))
-    while len(state.pending) > config.max_pending:
-        out.extend(_finalise_one(state, state.pending.pop(0), config))
+    if len(state.pending) > config.max_pending:
+        # A burst beyond the buffer: close the window early rather than grow, and move the watermark with it so
+        # the finalised sequence stays in event-time order (what arrives behind it now is late).
+        state.watermark = state.pending[len(state.pending) - config.max_pending - 1].published_at
+        out.extend(_finalise(state, state.watermark, config))
     return state, out
 
 
