@@ -15,11 +15,15 @@ run are held out of the baseline (up to max_held) so that a shift in progress ca
 along; they join it when the run ends. Each departure is clipped (z_clip) so one mis-scored article cannot
 alert alone.
 
+With few articles the baseline itself is uncertain (about 1/sqrt(weight) sigmas), and a CUSUM run against an
+estimated reference alarms far more often than its threshold promises; the reference value k is therefore
+widened by baseline_error_allowance/sqrt(weight), which fades as the history grows.
+
 When. The statistic must cross cusum_h, and the run must be supported by min_articles independent articles
-from min_sources distinct sources, with its mean at least max(min_shift_points, min_shift_sigmas * sigma) away
-from the baseline. Then one alert is raised and the detector restarts at the new level (the baseline becomes
-the run's mean, with the run's articles as its weight, and relearns for min_history further articles): one shift, one
-alert.
+from min_sources distinct sources, with its mean away from the baseline by at least min_shift_points,
+min_shift_sigmas * sigma and shift_z standard errors of the difference. Then one alert is raised and the
+detector restarts at the new level (the baseline becomes the run's mean, with the run's articles as its weight,
+and relearns for min_history further articles): one shift, one alert.
 """
 
 from __future__ import annotations
