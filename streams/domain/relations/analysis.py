@@ -138,10 +138,20 @@ def _modified(lower: str, start: int, end: int, surface: str, cue: Cue, roles: s
     score, quad = cue.score, cue.quad
     if not roles:
         return Hit(start, end, cue, score, quad, surface, None)
-    if "negators" in roles:
+    negated, reversed_ = "negators" in roles, "reversal" in roles
+    if negated and reversed_:
+        if score < 0:  # "will not lift the ban": a refusal
+            return Hit(start, end, cue, -4.0, 3, "not reversing " + surface, None)
+        return Hit(start, end, _weakened(cue), 1.0, 1, "not reversing " + surface, None)
+    if reversed_:
+        if score > 0:  # "suspended aid", "cut trade": reduced relations
+            return Hit(start, end, cue, -4.0 if quad == 2 else -3.0, 4 if quad == 2 else 3, "ending " + surface, None)
+        # "lifted the blockade", "ended the war": a step back from conflict
+        return Hit(start, end, cue, 3.0 if quad == 4 else 2.0, 2 if quad == 4 else 1, "ending " + surface, None)
+    if negated:
         if score > 0:  # "refused to sign", "did not support": a rejection
             return Hit(start, end, cue, -min(3.0, 0.6 * score), 3, "not " + surface, None)
-        # "did not attack", "ended the war": no conflict reported, a faint step toward calm
+        # "did not attack": no conflict reported, a faint step toward calm
         return Hit(start, end, _weakened(cue), 0.5, 1, "not " + surface, None)
     if "threat" in roles:
         if score < 0:
@@ -299,9 +309,17 @@ def _attach(hit: Hit, groups: list[Group], boundaries: list[int], lower: str) ->
     # A place named before the cue ("in Kabul, a bomb killed...") is not its actor when an actor precedes it.
     actors_left = [g for g in left if not g.location]
     lhs = actors_left[-1] if actors_left else None
+    if lhs is not None:  # the object is another country than the subject ("X's court in X against Y")
+        right = [g for g in right if not g.distinct <= lhs.distinct]
     rhs = right[0] if right else None
-    if rhs is not None and rhs.location and lower.count(" ", hit.end, rhs.start) > 4:
-        rhs = None
+    if rhs is not None and rhs.location:
+        # A place right after the cue is its target ("war in Ukraine") unless a country introduced as an
+        # object follows ("a lawsuit in the U.S. against Philippine banks").
+        marked = [g for g in right[1:] if _object_marked(lower, g)]
+        if marked:
+            rhs = marked[0]
+        elif lower.count(" ", hit.end, rhs.start) > 4:
+            rhs = None
     subject = groups[0]
     if lhs is None and clause_start > 0 and subject.end <= clause_start:
         # "..., while its cooperation with Y has grown": the clause's subject is the sentence's.
@@ -321,13 +339,17 @@ def _attach(hit: Hit, groups: list[Group], boundaries: list[int], lower: str) ->
     if lhs is not None:
         if len(lhs.distinct) >= 2:
             return _within(lhs)
-        if hit.cue.recip:
-            earlier = [g for g in actors_left if g is not lhs and g.distinct != lhs.distinct]
-            if earlier:
-                return _across(earlier[-1], lhs)
     if rhs is not None and len(rhs.distinct) >= 2:
         return _within(rhs)
     return []
+
+
+_OBJECT_MARKERS = frozenset({"against", "on", "with", "to", "toward", "towards", "into", "over", "upon", "at"})
+
+
+def _object_marked(lower: str, group: Group) -> bool:
+    before = lower[max(0, group.start - 20) : group.start].split()
+    return bool(before) and (before[-1] in _OBJECT_MARKERS or len(before) > 1 and before[-2] in _OBJECT_MARKERS)
 
 
 def _pair(a: str, b: str) -> Pair:

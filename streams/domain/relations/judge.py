@@ -41,10 +41,12 @@ class Verdict:
 def sentence_verdict(sentence: str, finding: PairFinding, cfg: Settings) -> Verdict:
     strong = [h for h in finding.hits if not h.cue.weak]
     pool = strong or finding.hits
-    decisive = max(pool, key=lambda h: (abs(h.score), h.quad in (2, 4)))
-    # Cues that agree with the decisive one add a little; the decisive cue sets the level.
-    agreeing = [h for h in pool if (h.score > 0) == (decisive.score > 0) and h is not decisive]
-    score = decisive.score + 0.1 * sum(h.score for h in agreeing)
+    # The first cue is the main predicate in news English ("X rejected an appeal ... convicted ... prison",
+    # "X offered troops to help Y in its fight"): it sets polarity and quad. Later cues of the same sign are
+    # its objects and circumstances ("signing a strategic partnership treaty"): the strongest sets the level.
+    decisive = min(pool, key=lambda h: h.start)
+    same_sign = [h for h in pool if (h.score > 0) == (decisive.score > 0)]
+    score = max(same_sign, key=lambda h: abs(h.score)).score
     weight = 1.0 if strong else cfg.weak_weight
     if finding.fallback:
         weight *= cfg.fallback_weight
@@ -54,8 +56,9 @@ def sentence_verdict(sentence: str, finding: PairFinding, cfg: Settings) -> Verd
 def judge(pair: Pair, found: list[tuple[str, PairFinding]]) -> Relation:
     cfg = settings()
     verdicts = [sentence_verdict(sentence, finding, cfg) for sentence, finding in found]
-    # A strong event outweighs many mild remarks: weight by strength as well as by count.
-    mass = [v.weight * (1.0 + abs(v.score)) for v in verdicts]
+    # A strong event outweighs many mild remarks ("signed a treaty" vs "sent a message"): weight by strength
+    # squared as well as by count.
+    mass = [v.weight * (1.0 + abs(v.score)) ** 2 for v in verdicts]
     total = sum(mass)
     score = sum(v.score * m for v, m in zip(verdicts, mass, strict=True)) / total
     polarity: Polarity = "neutral" if abs(score) < cfg.neutral_band else ("cooperation" if score > 0 else "conflict")

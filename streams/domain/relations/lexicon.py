@@ -32,6 +32,7 @@ class Cue:
 # Roles of the function words (modifiers.json): one surface may have several ("end" negates, "cut" cools).
 ROLES = (
     "negators",
+    "reversal",
     "threat",
     "intent",
     "hypothetical",
