@@ -201,7 +201,14 @@ def _trend_hits(lower: str, funcs: list[Func], boundaries: list[int]) -> list[Hi
             max((b for b in boundaries if b <= f.start), default=0),
             min((b for b in boundaries if b > f.start), default=len(lower)),
         )
-        near = [c for c in changes if clause[0] <= c.start < clause[1] and abs(c.start - f.start) <= 45 and c is not f]
+        # Within a few words ("ties have cooled", "relations between X and Y grew stronger").
+        near = [
+            c
+            for c in changes
+            if clause[0] <= c.start < clause[1]
+            and c is not f
+            and lower.count(" ", min(f.end, c.end), max(f.start, c.start)) <= 7
+        ]
         if not near:
             continue
         change = min(near, key=lambda c: abs(c.start - f.start))
@@ -254,13 +261,29 @@ def _groups(
                 units.append(Group(f.start, f.end, list(topic_pair)))
         units.sort(key=lambda g: g.start)
     groups: list[Group] = []
-    for unit in units:
-        if groups and not unit.location and _coordinated(lower[groups[-1].end : unit.start], lex):
+    for i, unit in enumerate(units):
+        if groups and _joins(lower, groups[-1], unit, units[i + 1] if i + 1 < len(units) else None, lex):
             groups[-1].end = unit.end
             groups[-1].countries.extend(c for c in unit.countries if c not in groups[-1].countries)
             continue
         groups.append(unit)
     return groups
+
+
+def _joins(lower: str, group: Group, unit: Group, following: Group | None, lex: Lexicon) -> bool:
+    """Whether `unit` continues the coordination `group` ("X, Y and Z", "DPRK-Russia")."""
+    if group.location or unit.location:
+        return False
+    gap = lower[group.end : unit.start].strip()
+    if not _coordinated(gap, lex):
+        return False
+    if gap != ",":
+        return True
+    # A bare comma lists only if the list goes on ("France, Germany and Italy"), else it is an apposition or
+    # a clause edge ("In Nairobi, Ugandan officials...").
+    return len(group.countries) >= 2 or (
+        following is not None and _coordinated(lower[unit.end : following.start].strip(), lex)
+    )
 
 
 def _coordinated(gap: str, lex: Lexicon) -> bool:
@@ -309,8 +332,8 @@ def _attach(hit: Hit, groups: list[Group], boundaries: list[int], lower: str) ->
     # A place named before the cue ("in Kabul, a bomb killed...") is not its actor when an actor precedes it.
     actors_left = [g for g in left if not g.location]
     lhs = actors_left[-1] if actors_left else None
-    if lhs is not None:  # the object is another country than the subject ("X's court in X against Y")
-        right = [g for g in right if not g.distinct <= lhs.distinct]
+    if lhs is not None:  # a place in the subject's own country is not the object ("X's court in X against Y")
+        right = [g for g in right if not (g.location and g.distinct <= lhs.distinct)]
     rhs = right[0] if right else None
     if rhs is not None and rhs.location:
         # A place right after the cue is its target ("war in Ukraine") unless a country introduced as an
