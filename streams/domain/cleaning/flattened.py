@@ -18,27 +18,28 @@ from functools import cache
 from importlib import resources
 from itertools import islice
 
-from streams.domain.cleaning.furniture import fold, lexicon
+from streams.domain.cleaning.furniture import EDGE_PUNCTUATION, fold, lexicon
 from streams.domain.cleaning.stopwords import stop_words_for
 
 _LETTER = re.compile(r"[^\W\d_]")
 # Scripts written without spaces between words: a "word" there is one or two characters, so length is
 # counted in characters instead.
+_FIRST_UNSPACED = "\u0e00"
 _UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
 _SENTENCE_END = frozenset(".!?;:\"')]\u2026\u3002\uff01\uff1f\u00bb\u201d\u2019\u300d")
 # An e-mail address or a handle's domain: a byline or contact line. Anchored on "@" with no open-ended run
 # before it, so a long line costs linear time.
 _EMAIL = re.compile(r"\w@[\w-]+\.\w")
 # A dateline: a clock time together with a year or a numeric date ("14 March 2025, 09:12", "05/10/2018 às
-# 10h30"), or a line that opens with a numeric date.
-_CLOCK = re.compile(r"\b\d{1,2}[:h]\d\d\b")
+# 10:30"), or a line that opens with a numeric date.
+_CLOCK = re.compile(r"\b\d{1,2}:\d\d\b")
 _YEAR_OR_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
 _OPENING_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 # "Other headline | Site": a link to another page, or a menu, when the line is short and not a sentence.
 _PIPE = " | "
 # "Headline | Site", "Headline - Site": the page title joins the headline and the site name.
 # Enough words of running text to tell the page's language from its stop words.
-_LANGUAGE_SAMPLE_WORDS = 300
+_LANGUAGE_SAMPLE_WORDS = 200
 _WORD_EDGE = ".,:;!?\"'()[]"
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|\-\u2013\u2014:\u00bb\u00b7\u2022]|::)\s+")
 
@@ -53,6 +54,7 @@ class Thresholds:
     headline_max_words: int
     dateline_max_words: int
     min_story_score: float
+    headline_lookback_lines: int
     headline_overlap: float
     score_furniture: float
     score_short: float
@@ -115,6 +117,9 @@ def _judge_lines(
     lexicon_ = lexicon()
     headline_set = frozenset(headlines)
     headline_words = [frozenset(h.split()) for h in headlines]
+    # Lines of other lengths cannot overlap a headline enough (see _like_headline).
+    shortest_headline = min((len(h) for h in headline_words), default=0) * limits.headline_overlap
+    longest_headline = max((len(h) for h in headline_words), default=0) / limits.headline_overlap
     words_of = {folded: folded.split() for folded in lines if folded.count(" ") >= 2}
     stop_words = stop_words_for(
         islice(
@@ -140,10 +145,15 @@ def _judge_lines(
             words = folded.split()
         length = float(len(words))
         if not text.isascii():
-            unspaced = len(_UNSPACED.findall(text))
+            # max() is a quick test that the line has any character of those scripts at all.
+            unspaced = len(_UNSPACED.findall(text)) if max(text) >= _FIRST_UNSPACED else 0
             if unspaced:
                 length = max(length, unspaced / 2)  # two characters of such scripts carry about one word
-        if folded not in headline_set and _like_headline(words, headline_words, limits.headline_overlap):
+        if (
+            shortest_headline <= len(words) <= longest_headline
+            and folded not in headline_set
+            and _like_headline(words, headline_words, limits.headline_overlap)
+        ):
             headline_lines.add(folded)
         furniture = (
             folded in headline_lines
@@ -168,9 +178,9 @@ def _judge_lines(
 
 
 def _is_dateline(folded: str) -> bool:
-    if _OPENING_DATE.match(folded):
+    if folded[:1].isdigit() and _OPENING_DATE.match(folded):
         return True
-    return _CLOCK.search(folded) is not None and _YEAR_OR_DATE.search(folded) is not None
+    return ":" in folded and _CLOCK.search(folded) is not None and _YEAR_OR_DATE.search(folded) is not None
 
 
 def _like_headline(words: list[str], headline_words: list[frozenset[str]], overlap: float) -> bool:
@@ -188,7 +198,7 @@ def _score(text: str, words: list[str], length: float, stop_words: frozenset[str
         return limits.score_short
     ends_sentence = text[-1] in _SENTENCE_END
     if stop_words:
-        prose = len([w for w in words if w in stop_words]) >= limits.prose_stop_share * len(words)
+        prose = sum(map(stop_words.__contains__, words)) >= limits.prose_stop_share * len(words)
     else:
         prose = ends_sentence
     if length < limits.long_words:
@@ -259,38 +269,50 @@ class PageJudgement:
     first_headline: int | None  # the first line after the first one that repeats the headline
 
 
-def judge_page(texts: list[str], headlines: list[str], *, repeats_are_furniture: bool = True) -> PageJudgement:
+def judge_page(texts: list[str], headlines: list[str], *, whole_page: bool = True) -> PageJudgement:
     """Judge each (stripped, non-empty) line of a page: is it furniture, and its score for the story span.
 
-    In a whole page a repeated line is navigation or a caption shown twice; in a story already cut out of
-    the page (by the HTML extractor) a repeat is the story's own (the same question put to each interviewee),
-    so `repeats_are_furniture` is off there."""
+    `whole_page` is off for a story already cut out of its page (by the HTML extractor). In a whole page a
+    repeated line is navigation or a caption shown twice, while in a story a repeat is the story's own (the
+    same question put to each interviewee). And in a whole page the story cannot start far above the
+    headline's repetition, so the lines well above it are not judged at all (they are the bulk of the
+    navigation, and judging costs time)."""
     limits = thresholds()
-    folded = [fold(text) for text in texts]
+    # fold() inlined: the lines are normalised already, so no runs of spaces are left to collapse.
+    folded = [text.lower().strip(EDGE_PUNCTUATION) for text in texts]
     counts = Counter(folded)
-    first_text: dict[str, str] = {}
-    for text, line in zip(texts, folded, strict=True):
-        first_text.setdefault(line, text)
-    judged, headline_lines = _judge_lines(first_text, headlines, limits)
-    scores: list[float] = []
-    furniture: list[bool] = []
+    start = 0
+    if whole_page:
+        exact = frozenset(headlines)
+        repeat = next((i for i in range(1, len(folded)) if folded[i] in exact), None)
+        if repeat is not None:
+            start = max(0, repeat - limits.headline_lookback_lines)
+    # Lines that fold alike differ only in case or edge punctuation: any of their texts will do.
+    judged, headline_lines = _judge_lines(dict(zip(folded[start:], texts[start:], strict=True)), headlines, limits)
+    scores: list[float] = [limits.score_short] * start
+    furniture: list[bool] = [True] * start
     seen: set[str] = set()
-    for line in folded:
+    repeats_are_furniture = whole_page
+    for line in folded[start:]:
         is_furniture, score, length = judged[line]
         if repeats_are_furniture and not is_furniture and counts[line] > 1:
             # A repeated short line is a menu or label; a repeated sentence (a caption shown twice, a pull
             # quote) is kept once. Lines without letters (figures in a table) may repeat.
-            is_furniture = (length < limits.long_words or line in seen) and _LETTER.search(line) is not None
+            is_furniture = (length < limits.long_words or line in seen) and (
+                line.upper() != line.lower() or _LETTER.search(line) is not None  # cased letters, or any
+            )
             seen.add(line)
         furniture.append(is_furniture)
         scores.append(limits.score_furniture if is_furniture else score)
-    first_headline = next((i for i in range(1, len(folded)) if folded[i] in headline_lines), None)
+    first_headline = None
+    if headline_lines:
+        first_headline = next((i for i in range(max(1, start), len(folded)) if folded[i] in headline_lines), None)
     return PageJudgement(furniture, scores, first_headline)
 
 
 def clean_flattened(body: str, title: str | None = None) -> tuple[str | None, str]:
     """(headline, story text) of a flattened page; story paragraphs are joined by newlines."""
-    texts = [line for line in (raw.strip() for raw in body.split("\n")) if line]
+    texts = [line for line in map(str.strip, body.split("\n")) if line]
     if not texts:
         return (title, "")
     page = judge_page(texts, _headline_candidates(texts[0], title))

@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-_EDGE_PUNCTUATION = " \t.,:;!?|•·>»«<-–—*+=#()[]{}\"'"
+# How a word is commonly written with punctuation attached, for looking it up among a line's words.
+_TRAILING = (".", ",", ":", ";", "!", "?", ")", "]", '"', "'", "...", ").", "),")
+_LEADING = ("(", "[", '"', "'")
+EDGE_PUNCTUATION = " \t.,:;!?|•·>»«<-–—*+=#()[]{}\"'"
 
 
 def fold(line: str) -> str:
     """A line as the lexicon spells it: lower case, single spaces, no punctuation at the ends."""
-    folded = line.lower().strip(_EDGE_PUNCTUATION)
+    folded = line.lower().strip(EDGE_PUNCTUATION)
     return " ".join(folded.split()) if "  " in folded or "\t" in folded else folded
 
 
@@ -20,24 +23,30 @@ def fold(line: str) -> str:
 class FurnitureLexicon:
     whole_lines: frozenset[str]
     starts: re.Pattern[str]
+    start_words: frozenset[str]
     contains: re.Pattern[str]
-    triggers: frozenset[str]
+    by_trigger: dict[str, re.Pattern[str]]
 
     def whole_line(self, folded: str) -> bool:
         return folded in self.whole_lines
 
     def starts_line(self, folded: str) -> bool:
+        # Most lines start with a word no phrase starts with: a set lookup spares them the expression.
+        if folded.isascii() and folded.partition(" ")[0] not in self.start_words and folded[:1].isalnum():
+            return False
         return self.starts.match(folded) is not None
 
     def found_in(self, folded: str, words: list[str]) -> bool:
-        """Whether a `contains` phrase occurs in the line. `words` are the line's whitespace-separated words:
-        the regular expression (slow over many alternatives) runs only when one of them is the longest word of
-        some phrase, or when the line is in a script whose words need not be separated by spaces."""
-        if folded.isascii() and self.triggers.isdisjoint(words):
-            trimmed = [w.strip(_EDGE_PUNCTUATION) for w in words if not (w[0].isalnum() and w[-1].isalnum())]
-            if self.triggers.isdisjoint(trimmed):
-                return False
-        return self.contains.search(folded) is not None
+        """Whether a `contains` phrase occurs in the line. `words` are the line's whitespace-separated words.
+
+        One expression over all phrases is slow (it tries every alternative at every position), so each
+        phrase is filed under its longest word (also as written with punctuation attached, "inbox." or
+        "(image:"), and only the phrases filed under a word of the line are tried. Scripts that need not
+        separate words by spaces get the full expression."""
+        if not folded.isascii():
+            return self.contains.search(folded) is not None
+        by_trigger = self.by_trigger
+        return any(by_trigger[word].search(folded) is not None for word in by_trigger.keys() & words)
 
 
 def _alternation(phrases: list[str], *, anchored: bool) -> re.Pattern[str]:
@@ -58,11 +67,15 @@ def lexicon() -> FurnitureLexicon:
             continue
         kind, phrase, _what = row.split("\t", 2)
         by_kind[kind].append(" ".join(phrase.lower().split()))
+    filed: dict[str, list[str]] = {}
+    for phrase in by_kind["contains"]:
+        word = max(phrase.split(), key=len).strip(EDGE_PUNCTUATION)
+        for written in (word, *(word + mark for mark in _TRAILING), *(mark + word for mark in _LEADING)):
+            filed.setdefault(written, []).append(phrase)
     return FurnitureLexicon(
         whole_lines=frozenset(fold(p) for p in by_kind["line"]),
         starts=_alternation(by_kind["start"], anchored=True),
+        start_words=frozenset(phrase.partition(" ")[0] for phrase in by_kind["start"]),
         contains=_alternation(by_kind["contains"], anchored=False),
-        triggers=frozenset(
-            max(phrase.split(), key=len).strip(_EDGE_PUNCTUATION) for phrase in by_kind["contains"]
-        ),
+        by_trigger={word: _alternation(phrases, anchored=False) for word, phrases in filed.items()},
     )

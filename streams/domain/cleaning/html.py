@@ -125,5 +125,5 @@ def extract_from_html(html: str, title: str | None) -> tuple[str | None, str]:
             break
     # The extractor has already chosen the story's region; within it, lines that read as furniture (share
     # and subscription prompts, tag lists, bylines with an e-mail address, repeats) are dropped.
-    page = judge_page(lines, [fold(candidate) for candidate in candidates], repeats_are_furniture=False)
+    page = judge_page(lines, [fold(candidate) for candidate in candidates], whole_page=False)
     return headline, "\n".join(line for line, drop in zip(lines, page.furniture, strict=True) if not drop)
