@@ -12,17 +12,18 @@ same records again, which consumers drop by id; the detect stage skips observati
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import faust
+import orjson
 from aiokafka.helpers import create_ssl_context
 from faust.web import Request, Response, View
 
 from streams import codecs, health
 from streams import topics as registry
 from streams.domain.cleaning import DuplicateIndex
-from streams.domain.detection import DetectorConfig, PairState, observe
+from streams.domain.detection import DetectorConfig, PairState, advance, observe
 from streams.pipeline import Cleaner, StageError, dead_letter, observations
 from streams.settings import Settings
 from streams.topics import BadEvent, encode
@@ -95,8 +96,8 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         default=None,
         partitions=settings.topic_partitions,
         # Table() takes serializers through a Schema: as keyword arguments they crash create_app.
-        schema=faust.Schema(key_serializer="orjson", value_serializer="orjson"),
-        help="each pair's detection state (streams.domain.detection.PairState)",
+        schema=faust.Schema(key_serializer="orjson", value_serializer="raw"),
+        help="each pair's detection state: PairState as JSON bytes",
     )
     cleaner = Cleaner(
         max_body_bytes=settings.max_body_bytes,
@@ -150,15 +151,45 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
             for observation in found:
                 await observed_topic.send(key=observation.pair.encode(), value=encode(observation))
 
+    # Pairs with articles still inside the allowed lateness, per partition: any later article on the partition
+    # moves its event time on and may finalise them (a statistical alert waits for that). In memory only: after a
+    # restart a waiting pair is finalised by its own next article instead.
+    waiting: dict[int, set[str]] = {}
+    stream_time: dict[int, datetime] = {}
+    lateness = timedelta(hours=detector_config.allowed_lateness_hours)
+
+    def load(pair: str) -> PairState | None:
+        stored = pairs.get(pair)
+        return PairState.model_validate_json(stored) if stored is not None else None
+
+    def save(state: PairState, partition: int) -> None:
+        # JSON bytes, not dicts: a third of the memory in the in-memory store (benchmarks/detection.py).
+        pairs[state.pair] = state.model_dump_json().encode()
+        if state.pending:
+            waiting.setdefault(partition, set()).add(state.pair)
+        else:
+            waiting.get(partition, set()).discard(state.pair)
+
     @app.agent(observed_topic, name="detect")
     async def detect(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
             progress.tick("detect")
+            partition = event.message.partition
             try:
                 observation = registry.OBSERVED.decode(event.value)
-                stored = pairs.get(observation.pair)
-                state = PairState.model_validate(stored) if stored is not None else None
-                new_state, alerts = observe(state, observation, detector_config)
+                state, alerts = observe(load(observation.pair), observation, detector_config)
+                save(state, partition)
+                if observation.published_at > stream_time.get(partition, observation.published_at):
+                    stream_time[partition] = observation.published_at
+                stream_time.setdefault(partition, observation.published_at)
+                for pair in sorted(waiting.get(partition, set()) - {observation.pair}):
+                    other = load(pair)
+                    if other is None:
+                        waiting[partition].discard(pair)
+                        continue
+                    other, more = advance(other, stream_time[partition] - lateness, detector_config)
+                    save(other, partition)
+                    alerts.extend(more)
             except BadEvent as exc:
                 await reject("detect", str(exc), event)
                 continue
@@ -166,7 +197,6 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
                 log.exception("detect failed")
                 await reject("detect", f"internal error: {type(exc).__name__}: {exc}", event)
                 continue
-            pairs[observation.pair] = new_state.model_dump(mode="json")
             for alert in alerts:
                 await alerts_topic.send(key=alert.pair.encode(), value=encode(alert))
 
@@ -208,8 +238,16 @@ def _add_views(app: faust.App, pairs: Any, progress: health.Progress) -> None:
             value = pairs.get(pair)
             if value is None:
                 return self.json({"error": f"no history for pair {pair}"}, status=404)
-            return self.json({"pair": pair, "state": value})
+            return self.json({"pair": pair, "state": orjson.loads(value)})
 
 
-def _summary(value: dict[str, Any]) -> dict[str, Any]:
-    return value
+def _summary(value: bytes) -> dict[str, Any]:
+    """A pair's current level, baseline and last alert, for the list view."""
+    state = PairState.model_validate_json(value).model_dump(mode="json")
+    return {
+        "current": round(state["recent"]["mean"], 2),
+        "baseline": round(state["baseline"]["mean"], 2),
+        "articles": state["articles"],
+        "sources": state["sources"],
+        "last_alert": state["last_alert"],
+    }

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from streams.domain.cleaning import DuplicateIndex, RejectedArticle, clean_article
-from streams.domain.detection import DetectorConfig, PairState, observe
+from streams.domain.detection import DetectorConfig, PairState, flush, observe
 from streams.domain.relations import relate
 from streams.models import (
     AnalyzedArticle,
@@ -157,6 +157,14 @@ class Detector:
         self.states[observation.pair] = state
         return alerts
 
+    def flush(self) -> list[RelationshipAlert]:
+        """The input has ended: finalise every pair's articles still inside the allowed lateness."""
+        alerts: list[RelationshipAlert] = []
+        for pair in sorted(self.states):
+            self.states[pair], more = flush(self.states[pair], self.config)
+            alerts.extend(more)
+        return alerts
+
 
 def replay(
     raw_events: Iterable[RawArticle],
@@ -177,3 +185,4 @@ def replay(
             continue
         for observation in observations(article):
             yield from detector(observation)
+    yield from detector.flush()
