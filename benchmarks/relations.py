@@ -76,9 +76,8 @@ def evaluate(
             if errors and shown < errors and (r is None or r.polarity != g["polarity"] or r.quad != g["quad"]):
                 shown += 1
                 got = "missing" if r is None else f"{r.polarity} q{r.quad} {[e.cues for e in r.evidence]}"
-                print(
-                    f"  gold {pair} {g['polarity']} q{g['quad']} | got {got} | extra {sorted(set(predicted) - set(gold))}"
-                )
+                extras = sorted(set(predicted) - set(gold))
+                print(f"  gold {pair} {g['polarity']} q{g['quad']} | got {got} | extra {extras}")
                 print(f"    {row['text'][:220]}")
     f1s = []
     for c in LABELS:

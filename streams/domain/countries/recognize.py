@@ -101,9 +101,9 @@ def _resolve(gaz: Gazetteer, text: str, found: list[tuple[int, int, Entry]]) -> 
 
 
 def _resolve_ambiguous(rule: AmbiguityRule, at: int, explicit: dict[str, list[int]], text: str) -> str | None:
-    if rule.drop_if_article_has and any(w in text for w in rule.drop_if_article_has):
-        if not any(w in text for w in rule.keep_if_article_has):
-            return None
+    us_state_news = rule.drop_if_article_has and any(w in text for w in rule.drop_if_article_has)
+    if us_state_news and not any(w in text for w in rule.keep_if_article_has):
+        return None
     if len(rule.candidates) == 1:
         return rule.candidates[0]
     named = [c for c in rule.candidates if c in explicit]

@@ -311,10 +311,10 @@ def _governed(lower: str, hits: list[Hit], groups: list[Group]) -> list[int | No
             if a.cue.category in {"REL", "TREND"} or a.cue.weak or a.end > b.start:
                 continue
             gap = lower[a.end : b.start]
-            if len(gap.split()) <= 3 and not any(a.end <= g.start < b.start for g in groups) and "," not in gap:
-                # "supported Russia's war" still reports the war; "violated the ceasefire" does not report peace
-                if not (a.score > 0 > b.score):
-                    out[j] = i
+            adjacent = len(gap.split()) <= 3 and "," not in gap
+            # "supported Russia's war" still reports the war; "violated the ceasefire" does not report peace
+            if adjacent and not any(a.end <= g.start < b.start for g in groups) and not (a.score > 0 > b.score):
+                out[j] = i
             break
     return out
 
@@ -344,24 +344,31 @@ def _attach(hit: Hit, groups: list[Group], boundaries: list[int], lower: str) ->
         elif lower.count(" ", hit.end, rhs.start) > 4:
             rhs = None
     subject = groups[0]
-    if lhs is None and clause_start > 0 and subject.end <= clause_start:
+    if lhs is None:
         # "..., while its cooperation with Y has grown": the clause's subject is the sentence's.
-        if _SUBJECT_PRONOUNS.intersection(lower[clause_start : hit.start].split()):
+        if (
+            clause_start > 0
+            and subject.end <= clause_start
+            and _SUBJECT_PRONOUNS.intersection(lower[clause_start : hit.start].split())
+        ):
             lhs = subject
-    elif lhs is not None and lhs is not subject and subject.end <= lhs.start:
+    elif (
+        lhs is not subject
+        and subject.end <= lhs.start
+        and rhs is not subject
+        and _PERSONAL_PRONOUNS.intersection(lower[lhs.end : hit.start].split()[:8])
+    ):
         # "Kim's message to Putin contrasts with the one he sent to Xi": a pronoun after the nearest name
         # and before the cue stands for the sentence's subject.
-        if _PERSONAL_PRONOUNS.intersection(lower[lhs.end : hit.start].split()[:8]) and rhs is not subject:
-            lhs = subject
+        lhs = subject
     if rhs is not None and rhs.after_between and len(rhs.distinct) >= 2:
         return _within(rhs)
     if lhs is not None and rhs is not None:
         pairs = _across(lhs, rhs)
         if pairs:
             return pairs
-    if lhs is not None:
-        if len(lhs.distinct) >= 2:
-            return _within(lhs)
+    if lhs is not None and len(lhs.distinct) >= 2:
+        return _within(lhs)
     if rhs is not None and len(rhs.distinct) >= 2:
         return _within(rhs)
     return []
@@ -372,7 +379,7 @@ _OBJECT_MARKERS = frozenset({"against", "on", "with", "to", "toward", "towards",
 
 def _object_marked(lower: str, group: Group) -> bool:
     before = lower[max(0, group.start - 20) : group.start].split()
-    return bool(before) and (before[-1] in _OBJECT_MARKERS or len(before) > 1 and before[-2] in _OBJECT_MARKERS)
+    return bool(before) and (before[-1] in _OBJECT_MARKERS or (len(before) > 1 and before[-2] in _OBJECT_MARKERS))
 
 
 def _pair(a: str, b: str) -> Pair:

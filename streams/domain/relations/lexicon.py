@@ -72,9 +72,9 @@ def verb_forms(base: str) -> set[str]:
         forms |= {base + "s", base + "ed", base + "ing"}
         # Short consonant-vowel-consonant verbs double the last letter (ship, shipped); an extra form that
         # is not a word costs nothing.
-        if len(base) >= 3 and base[-1] not in _VOWELS | {"w", "x", "y"} and base[-2] in _VOWELS:
-            if base[-3] not in _VOWELS:
-                forms |= {base + base[-1] + "ed", base + base[-1] + "ing"}
+        cvc = base[-1] not in _VOWELS | {"w", "x", "y"} and base[-2] in _VOWELS and base[-3] not in _VOWELS
+        if len(base) >= 3 and cvc:
+            forms |= {base + base[-1] + "ed", base + base[-1] + "ing"}
     return forms
 
 
