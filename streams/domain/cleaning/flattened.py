@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -233,21 +234,26 @@ def _segments(scores: list[float]) -> list[tuple[int, int, float]]:
     return found
 
 
-def _best_end(scores: list[float], start: int) -> int:
+def _best_end(scores: list[float], start: int, stop: int) -> int:
     best, best_end, total = float("-inf"), start, 0.0
-    for index in range(start, len(scores)):
+    for index in range(start, stop):
         total += scores[index]
         if total > best:
             best, best_end = total, index + 1
     return best_end
 
 
-def story_span(scores: list[float], first_headline: int | None, min_story_score: float) -> tuple[int, int]:
-    """[start, end) of the story. A news page repeats its headline right above the story (the page title
-    comes first, the article's own heading later): the story then starts with the first substantial span
-    that reaches past that heading, even when a teaser list or comment thread further down scores higher, and
-    ends where the running score from that start peaks (so a story broken up by captions and inline teasers
-    stays whole). Without such a heading, the highest-scoring span. Empty if no line scores above zero."""
+def story_span(
+    scores: list[float], first_headline: int | None, min_story_score: float, story_ends: Sequence[int] = ()
+) -> tuple[int, int]:
+    """[start, end) of the story.
+
+    A news page repeats its headline right above the story (the page title comes first, the article's own
+    heading later): the story then starts with the first substantial span that reaches past that heading,
+    even when a teaser list or comment thread further down scores higher, and ends where the running score
+    from that start peaks (so a story broken up by captions and inline teasers stays whole), or at the
+    first heading of a teaser list or comment section, whichever comes first. Without such a heading, the
+    highest-scoring span. Empty if no line scores above zero."""
     segments = _segments(scores)
     if not segments:
         return (0, 0)
@@ -255,7 +261,8 @@ def story_span(scores: list[float], first_headline: int | None, min_story_score:
         after = [segment for segment in segments if segment[1] > first_headline]
         for start, _, total in after:
             if total >= min_story_score:
-                return (start, _best_end(scores, start))
+                stop = next((end for end in story_ends if end > start), len(scores))
+                return (start, _best_end(scores, start, stop))
         if after:
             segments = after
     start, end, _ = max(segments, key=lambda segment: segment[2])
@@ -267,6 +274,7 @@ class PageJudgement:
     furniture: list[bool]  # per line
     scores: list[float]  # per line, for the choice of the story span
     first_headline: int | None  # the first line after the first one that repeats the headline
+    story_ends: list[int]  # lines that head what follows a story (teaser lists, comments)
 
 
 def judge_page(texts: list[str], headlines: list[str], *, whole_page: bool = True) -> PageJudgement:
@@ -307,7 +315,9 @@ def judge_page(texts: list[str], headlines: list[str], *, whole_page: bool = Tru
     first_headline = None
     if headline_lines:
         first_headline = next((i for i in range(max(1, start), len(folded)) if folded[i] in headline_lines), None)
-    return PageJudgement(furniture, scores, first_headline)
+    ends_story = lexicon().ends_story
+    story_ends = [i for i in range(start, len(folded)) if furniture[i] and ends_story(folded[i])]
+    return PageJudgement(furniture, scores, first_headline, story_ends)
 
 
 def clean_flattened(body: str, title: str | None = None) -> tuple[str | None, str]:
@@ -316,6 +326,6 @@ def clean_flattened(body: str, title: str | None = None) -> tuple[str | None, st
     if not texts:
         return (title, "")
     page = judge_page(texts, _headline_candidates(texts[0], title))
-    start, end = story_span(page.scores, page.first_headline, thresholds().min_story_score)
+    start, end = story_span(page.scores, page.first_headline, thresholds().min_story_score, page.story_ends)
     kept = [texts[i] for i in range(start, end) if not page.furniture[i]]
     return infer_headline(texts, title), "\n".join(kept)

@@ -22,6 +22,7 @@ def fold(line: str) -> str:
 @dataclass(frozen=True)
 class FurnitureLexicon:
     whole_lines: frozenset[str]
+    story_ends: frozenset[str]
     starts: re.Pattern[str]
     start_words: frozenset[str]
     contains: re.Pattern[str]
@@ -29,6 +30,9 @@ class FurnitureLexicon:
 
     def whole_line(self, folded: str) -> bool:
         return folded in self.whole_lines
+
+    def ends_story(self, folded: str) -> bool:
+        return folded in self.story_ends
 
     def starts_line(self, folded: str) -> bool:
         # Most lines start with a word no phrase starts with: a set lookup spares them the expression.
@@ -61,7 +65,7 @@ def _alternation(phrases: list[str], *, anchored: bool) -> re.Pattern[str]:
 @cache
 def lexicon() -> FurnitureLexicon:
     text = resources.files(__package__).joinpath("data/furniture.tsv").read_text("utf-8")
-    by_kind: dict[str, list[str]] = {"line": [], "start": [], "contains": []}
+    by_kind: dict[str, list[str]] = {"line": [], "start": [], "contains": [], "end": []}
     for row in text.splitlines():
         if not row.strip() or row.startswith("#"):
             continue
@@ -73,7 +77,8 @@ def lexicon() -> FurnitureLexicon:
         for written in (word, *(word + mark for mark in _TRAILING), *(mark + word for mark in _LEADING)):
             filed.setdefault(written, []).append(phrase)
     return FurnitureLexicon(
-        whole_lines=frozenset(fold(p) for p in by_kind["line"]),
+        whole_lines=frozenset(fold(p) for p in by_kind["line"] + by_kind["end"]),
+        story_ends=frozenset(fold(p) for p in by_kind["end"]),
         starts=_alternation(by_kind["start"], anchored=True),
         start_words=frozenset(phrase.partition(" ")[0] for phrase in by_kind["start"]),
         contains=_alternation(by_kind["contains"], anchored=False),

@@ -1,0 +1,65 @@
+"""Choice of the story span in a flattened page, and recovery of a story body split across containers."""
+
+from __future__ import annotations
+
+from streams.domain.cleaning import clean_article
+from streams.domain.cleaning.flattened import story_span
+from streams.domain.cleaning.html import _recover_split_body
+from streams.models import RawArticle
+
+TEASERS = "\n".join(
+    f"Teaser headline number {n} about another story\n"
+    f"A long teaser paragraph number {n} that describes another story on the site at some length, "
+    f"with enough words and stop words to read like prose, and it ends like a sentence."
+    for n in range(12)
+)
+
+PAGE = f"""Council approves new bridge over the Lind river | Valley Courier
+Home
+News
+Council approves new bridge over the Lind river
+The town council voted on Monday to build a second bridge over the Lind river, ending a debate that has run for a decade.
+Work is due to start next spring and should take two years, the council said, at a cost shared with the regional government.
+Residents of the east bank, who now face a long detour at rush hour, had collected thousands of signatures for the project.
+More stories
+{TEASERS}
+"""
+
+
+def test_story_under_the_headline_wins_over_a_longer_teaser_list_below_it() -> None:
+    cleaned = clean_article(RawArticle(id="bridge", body=PAGE), max_body_bytes=1_000_000)
+    assert cleaned.text.startswith("The town council voted on Monday")
+    assert "Residents of the east bank" in cleaned.text
+    assert "teaser" not in cleaned.text.lower()
+
+
+def test_without_a_headline_repeat_the_best_span_is_chosen() -> None:
+    scores = [-1.0, 3.0, -3.0, 2.0, 2.0, 2.0, -1.0]
+    assert story_span(scores, None, 8.0) == (3, 6)
+
+
+def test_the_story_runs_on_past_captions_to_where_the_score_peaks() -> None:
+    # headline at 1, story 2-3, a caption (-3), more story 5-6, then footer.
+    scores = [-1.0, -3.0, 5.0, 4.0, -3.0, 4.0, 4.0, -1.0, -1.0]
+    assert story_span(scores, 1, 8.0) == (2, 7)
+
+
+def test_a_page_with_nothing_positive_has_no_story() -> None:
+    assert story_span([-1.0, -3.0, -1.0], None, 8.0) == (0, 0)
+
+
+PROSE = "This paragraph of the story is long enough and ends as a sentence does, like story text."
+BODY = ("div", "body-part")
+
+
+def test_a_run_of_skipped_paragraphs_from_the_story_container_is_recovered_in_page_order() -> None:
+    paragraphs = [(f"{n}. {PROSE}", BODY) for n in range(8)] + [("Footer text here.", ("footer", ""))]
+    kept = [f"{n}. {PROSE}" for n in range(4)]  # the extractor kept only the first container's paragraphs
+    recovered = _recover_split_body(kept, paragraphs)
+    assert recovered == [f"{n}. {PROSE}" for n in range(8)]
+
+
+def test_one_or_two_skipped_paragraphs_are_left_out() -> None:
+    paragraphs = [(f"{n}. {PROSE}", BODY) for n in range(6)]
+    kept = [f"{n}. {PROSE}" for n in range(4)]
+    assert _recover_split_body(kept, paragraphs) == kept
