@@ -1,6 +1,7 @@
 """Measure relation judgement against a gold file, and the speed of clean + relate.
 
-    python benchmarks/relations.py GOLD.jsonl [--speed-articles N] [--errors N]
+    python benchmarks/relations.py GOLD.jsonl [--speed-articles N] [--errors N] [--through-analyze]
+                                             [--cameo SENTENCES.tsv]
 
 GOLD.jsonl rows: {"id", "text", "gold": [{"pair": "AAA-BBB", "polarity": "cooperation"|"conflict", "quad": 1-4}]}
 (the format of ../shared/data/relations-dev.jsonl). Each row's text goes to `relate()`: the rows are single
@@ -202,11 +203,38 @@ def speed(n: int) -> None:
     print(f"  relate alone                    {n / relate_only:.0f} articles/s  ({relate_only / n * 1e3:.2f} ms each)")
 
 
+CAMEO_QUADS = {"verbal-cooperation": 1, "material-cooperation": 2, "verbal-conflict": 3, "material-conflict": 4}
+
+
+def cameo_agreement(path: Path) -> None:
+    """A second yardstick without country gold: sentences labelled with a CAMEO quad class (TSV text, label).
+    Over the labelled sentences where relate() finds a pair, how often the most confident pair's polarity
+    and quad agree with the sentence's label."""
+    lines = path.read_text("utf-8").splitlines()[1:]
+    labelled = found = polarity_ok = quad_ok = 0
+    for line in lines:
+        text, _, label = line.rpartition("\t")
+        quad = CAMEO_QUADS.get(label)
+        if quad is None:
+            continue
+        labelled += 1
+        relations = relate(text)
+        if not relations:
+            continue
+        found += 1
+        best = max(relations, key=lambda r: r.confidence)
+        polarity_ok += best.polarity == ("cooperation" if quad <= 2 else "conflict")
+        quad_ok += best.quad == quad
+    print(f"CAMEO sentences: {labelled} labelled, a pair found in {found}")
+    print(f"  polarity agreement {polarity_ok / max(found, 1):.3f}   quad agreement {quad_ok / max(found, 1):.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("gold", type=Path)
     parser.add_argument("--speed-articles", type=int, default=300, help="synthetic 4 KB articles (0: skip)")
     parser.add_argument("--errors", type=int, default=0, help="print this many wrong or missing gold pairs")
+    parser.add_argument("--cameo", type=Path, help="also check a CAMEO-labelled sentence TSV (text, label)")
     parser.add_argument(
         "--through-analyze", action="store_true", help="also score clean + relate (analyze_event) on the rows"
     )
@@ -217,6 +245,8 @@ def main() -> None:
     if args.through_analyze:
         print("analyze_event() on each gold sentence as a raw event (clean + relate):")
         evaluate(rows, 0, through_analyze)
+    if args.cameo:
+        cameo_agreement(args.cameo)
     if args.speed_articles:
         speed(args.speed_articles)
 

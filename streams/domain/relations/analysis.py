@@ -117,6 +117,10 @@ def _find_hits(
         cue = lex.cues[m.group()] if m.group() in lex.cues else lex.cues.get(normalise(m.group()))
         if cue is None or cue.is_shadow:
             continue
+        if start and lower[start - 1] == "-" and not cue.weak:
+            # A compound adjective ("Iran-backed militias", "Russian-occupied towns") describes a party; the
+            # sentence's own predicate comes later.
+            cue = _weakened(cue)
         hits.append(_modified(lower, start, end, m.group(), cue, _roles_before(lower, start, funcs, lex)))
     hits.extend(_trend_hits(lower, funcs, boundaries))
     hits.sort(key=lambda h: h.start)
