@@ -18,9 +18,9 @@ PAGE = f"""Council approves new bridge over the Lind river | Valley Courier
 Home
 News
 Council approves new bridge over the Lind river
-The town council voted on Monday to build a second bridge over the Lind river, ending a debate that has run for a decade.
-Work is due to start next spring and should take two years, the council said, at a cost shared with the regional government.
-Residents of the east bank, who now face a long detour at rush hour, had collected thousands of signatures for the project.
+The town council voted on Monday to build a second bridge over the Lind river, ending a long debate.
+Work is due to start next spring and should take two years, the council said, at a shared cost.
+Residents of the east bank, who face a long detour at rush hour, had collected thousands of signatures.
 More stories
 {TEASERS}
 """
