@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 demo: setup
-	$(BIN)/dyadwatch demo
+	$(BIN)/dyadwatch demo --once
 
 test: setup
 	$(BIN)/pytest -q $(PYTEST_ARGS)

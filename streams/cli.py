@@ -99,12 +99,14 @@ def worker(loglevel: str) -> None:
 @click.option("--once", is_flag=True, help="stop when the corpus has gone through, instead of waiting for Ctrl-C")
 @click.option("--corpus", type=click.Path(exists=True, dir_okay=False), default=None,
               help="JSON Lines of raw articles (default: the bundled demo corpus)")
-@click.option("--pause", type=float, default=0.05, show_default=True, help="seconds between published articles")
-def demo(once: bool, corpus: str | None, pause: float) -> None:
+@click.option("--pause", type=float, default=0.3, show_default=True,
+              help="seconds between articles: news arrives over time, so the stream sees it roughly in order")
+@click.option("--feed-only", is_flag=True, help="only publish the corpus to the configured topics, then exit")
+def demo(once: bool, corpus: str | None, pause: float, feed_only: bool) -> None:
     """The whole pipeline on a local broker, fed the demo corpus, printing observations and alerts."""
     from streams.demo import run_demo
 
-    sys.exit(run_demo(corpus=Path(corpus) if corpus else None, once=once, pause_s=pause))
+    sys.exit(run_demo(corpus=Path(corpus) if corpus else None, once=once, pause_s=pause, feed_only=feed_only))
 
 
 @main.command()

@@ -24,24 +24,46 @@ from streams.settings import Settings
 CORPUS = Path(__file__).with_name("corpus.jsonl")
 
 
-def run_demo(*, corpus: Path | None, once: bool, pause_s: float, timeout_s: float = 300.0) -> int:
+def run_demo(*, corpus: Path | None, once: bool, pause_s: float, feed_only: bool = False,
+             timeout_s: float = 300.0) -> int:
     base = Settings()
+    started_broker = False
     if base.kafka_bootstrap:
         bootstrap = base.kafka_bootstrap
         click.echo(f"using the Kafka cluster at {bootstrap}")
     else:
-        from streams.kafka_local import ensure_broker
+        from streams import kafka_local
 
         click.echo("starting the local Kafka broker (the first run fetches it from Maven Central)...")
-        bootstrap = ensure_broker()
+        broker = kafka_local.start()
+        bootstrap, started_broker = broker.bootstrap, broker.started
         click.echo(f"local Kafka broker at {bootstrap}")
+    lines = (corpus or CORPUS).read_bytes().splitlines()
+    records = [(_key(line), line) for line in lines if line.strip()]
+    try:
+        if feed_only:
+            # Feed the configured topics (a worker elsewhere, e.g. docker compose, does the rest).
+            asyncio.run(kafka_io.ensure_topics(bootstrap, base))
+            sent = asyncio.run(kafka_io.publish(bootstrap, base, base.topic(registry.RAW.name), records,
+                                                pause_s=pause_s))
+            click.echo(f"published {sent} articles to {base.topic(registry.RAW.name)}")
+            return 0
+        return _run_with_worker(bootstrap, records, once=once, pause_s=pause_s, timeout_s=timeout_s)
+    finally:
+        if started_broker:
+            from streams import kafka_local
+
+            click.echo("stopping the local Kafka broker this demo started...")
+            kafka_local.stop()
+
+
+def _run_with_worker(bootstrap: str, records: list[tuple[bytes | None, bytes]], *, once: bool, pause_s: float,
+                     timeout_s: float) -> int:
     run = time.strftime("demo-%Y%m%d-%H%M%S")
     # A fresh app id and topic names per run, so each demo starts from an empty history.
     env = {"DYADWATCH_APP_ID": run, "DYADWATCH_TOPIC_PREFIX": f"{run}.", "KAFKA_BOOTSTRAP": bootstrap,
            "DYADWATCH_DATA_DIR": f".dyadwatch/{run}"}
     settings = Settings(app_id=run, topic_prefix=f"{run}.", kafka_bootstrap=bootstrap)
-    lines = (corpus or CORPUS).read_bytes().splitlines()
-    records = [(_key(line), line) for line in lines if line.strip()]
     asyncio.run(kafka_io.ensure_topics(bootstrap, settings))
     worker = WorkerProcess(env, Path(".dyadwatch") / f"{run}-worker.log")
     click.echo(f"starting a worker (log: {worker.log_path})...")
