@@ -301,17 +301,24 @@ def judge_page(texts: list[str], headlines: list[str], *, whole_page: bool = Tru
     furniture: list[bool] = [True] * start
     seen: set[str] = set()
     repeats_are_furniture = whole_page
-    for line in folded[start:]:
-        is_furniture, score, length = judged[line]
+    for index in range(start, len(folded)):
+        line = folded[index]
+        is_furniture, score, _ = judged[line]
         if repeats_are_furniture and not is_furniture and counts[line] > 1:
-            # A repeated short line is a menu or label; a repeated sentence (a caption shown twice, a pull
-            # quote) is kept once. Lines without letters (figures in a table) may repeat.
-            is_furniture = (length < limits.long_words or line in seen) and (
+            # A repeated line that is not a sentence is a menu item or label. A repeated sentence (a caption
+            # shown twice, a pull quote, the same question put to each interviewee) is kept once, and its
+            # repeats, though dropped, do not break the span. Lines without letters (figures) may repeat.
+            if line in seen:
+                is_furniture, score = True, min(score, 0.0)
+            elif texts[index][-1] not in _SENTENCE_END and (
                 line.upper() != line.lower() or _LETTER.search(line) is not None  # cased letters, or any
-            )
+            ):
+                is_furniture, score = True, limits.score_furniture
             seen.add(line)
+        elif is_furniture:
+            score = limits.score_furniture
         furniture.append(is_furniture)
-        scores.append(limits.score_furniture if is_furniture else score)
+        scores.append(score)
     first_headline = None
     if headline_lines:
         first_headline = next((i for i in range(max(1, start), len(folded)) if folded[i] in headline_lines), None)
