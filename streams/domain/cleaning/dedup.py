@@ -115,8 +115,10 @@ class DuplicateIndex:
             for candidate_key in self._bands.get(key, ()):
                 candidate = self._entries[candidate_key]
                 distance = (candidate.fingerprint ^ fingerprint).bit_count()
-                if distance <= self._max_distance and abs(at - candidate.at) <= self._ttl and (
-                    best is None or candidate.at < best.at
+                if (
+                    distance <= self._max_distance
+                    and abs(at - candidate.at) <= self._ttl
+                    and (best is None or candidate.at < best.at)
                 ):
                     best = candidate
         return best

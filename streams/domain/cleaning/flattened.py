@@ -33,7 +33,7 @@ _SENTENCE_END = frozenset(".!?;:\"')]\u2026\u3002\uff01\uff1f\u00bb\u201d\u2019\
 _EMAIL = re.compile(r"\w@[\w-]+\.\w")
 # A dateline: a clock time together with a year or a numeric date ("14 March 2025, 09:12", "05/10/2018 às
 # 10:30"), or a line that opens with a numeric date.
-_CLOCK = re.compile(r"\b\d{1,2}:\d\d\b")
+_CLOCK = re.compile(r"\b\d{1,2}:\d\d(?!\d)")  # "9:24 pm", "8:22AM"
 _YEAR_OR_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
 _OPENING_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 # "Other headline | Site": a link to another page, or a menu, when the line is short and not a sentence.
@@ -135,10 +135,7 @@ def _judge_lines(
         if words is None and text.isascii():
             # Menu items and labels, the bulk of a page's lines: only the whole-line checks can apply.
             furniture = (
-                not folded
-                or folded in headline_set
-                or lexicon_.whole_line(folded)
-                or lexicon_.starts_line(folded)
+                not folded or folded in headline_set or lexicon_.whole_line(folded) or lexicon_.starts_line(folded)
             )
             judged[folded] = (furniture, limits.score_short, float(folded.count(" ") + 1))
             continue

@@ -40,8 +40,32 @@ _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^<>]*>")
 # would make every ordinary page look deep.
 _NO_DEPTH = frozenset(
     (
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
-        "wbr", "p", "li", "option", "td", "tr", "th", "dt", "dd", "tbody", "thead", "tfoot", "colgroup",
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "p",
+        "li",
+        "option",
+        "td",
+        "tr",
+        "th",
+        "dt",
+        "dd",
+        "tbody",
+        "thead",
+        "tfoot",
+        "colgroup",
     )
 )
 

@@ -30,8 +30,17 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 # Typographic quotes and primes fold to ASCII so that downstream cue matching needs one spelling; guillemets
 # and CJK corner brackets are left alone because they are the normal quotes of their languages.
 _QUOTES = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u00b4": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
 }
 # Spaces of every width become one ASCII space; zero-width characters and soft hyphens vanish (they split
 # words invisibly); other C0/C1 controls except tab and newline are dropped.
