@@ -55,6 +55,7 @@ class AmbiguityRule:
 class Gazetteer:
     entries: dict[str, list[Entry]] = field(default_factory=dict)  # normalised phrase -> entries
     surfaces: set[str] = field(default_factory=set)  # every spelling the pattern accepts
+    simple: dict[str, Entry] = field(default_factory=dict)  # spelling -> its only, unconditional entry
     rules: dict[str, AmbiguityRule] = field(default_factory=dict)
     person_guard: frozenset[str] = frozenset()
     allowed_before: frozenset[str] = frozenset()
@@ -146,4 +147,10 @@ def gazetteer() -> Gazetteer:
     gaz.allowed_before = frozenset(guard["allowed_before"])
     gaz.allowed_after = frozenset(guard["allowed_after"])
     gaz.pattern = trie_regex(gaz.surfaces)
+    for surface in gaz.surfaces:
+        candidates = gaz.entries[normalise(surface)]
+        if len(candidates) == 1:
+            e = candidates[0]
+            if not (e.all_caps or e.needs_full or e.start or e.end):
+                gaz.simple[surface] = e
     return gaz

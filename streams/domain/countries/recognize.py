@@ -39,16 +39,18 @@ def match_text(text: str, *, at: date | None = None) -> list[Mention]:
     gaz = gazetteer()
     found: list[tuple[int, int, Entry]] = []
     seen_people: set[str] = set()
-    entries = gaz.entries
+    entries, simple, guarded = gaz.entries, gaz.simple, gaz.person_guard
     for m in gaz.pattern.finditer(text):
-        start, end = m.span()
+        start = m.start()
         if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
             continue
         surface = m.group()
-        entry = _pick(entries[normalise(surface)], surface, at, seen_people)
+        # Most names have one entry with no date, case or context condition: no need to weigh them.
+        entry = simple.get(surface) or _pick(entries[normalise(surface)], surface, at, seen_people)
         if entry is None:
             continue
-        if surface.lower() in gaz.person_guard and _looks_like_person(gaz, text, start, end):
+        end = m.end()
+        if surface.lower() in guarded and _looks_like_person(gaz, text, start, end):
             continue
         if entry.person is not None:
             seen_people.add(entry.person)

@@ -108,23 +108,33 @@ def _find_hits(
 ) -> list[Hit]:
     spans = [(m.start - offset, m.end - offset) for m in mentions]
     hits: list[Hit] = []
+    cues = lex.cues
     for m in lex.cue_pattern.finditer(lower):
         start, end = m.span()
         if start and (lower[start - 1].isalnum() or lower[start - 1] == "_"):
             continue
-        if any(s < end and start < e for s, e in spans):
+        if _overlaps(start, end, spans):
             continue
-        cue = lex.cues[m.group()] if m.group() in lex.cues else lex.cues.get(normalise(m.group()))
-        if cue is None or cue.is_shadow:
+        surface = m.group()
+        cue = cues.get(surface) or cues.get(normalise(surface))
+        if cue is None or cue.category == "NONE":
             continue
         if start and lower[start - 1] == "-" and not cue.weak:
             # A compound adjective ("Iran-backed militias", "Russian-occupied towns") describes a party; the
             # sentence's own predicate comes later.
             cue = _weakened(cue)
-        hits.append(_modified(lower, start, end, m.group(), cue, _roles_before(lower, start, funcs, lex)))
+        roles = _roles_before(lower, start, funcs, lex) if funcs else _NO_ROLES
+        hits.append(_modified(lower, start, end, surface, cue, roles))
     hits.extend(_trend_hits(lower, funcs, boundaries))
     hits.sort(key=lambda h: h.start)
     return hits
+
+
+_NO_ROLES: set[str] = set()
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
 
 
 def _roles_before(lower: str, start: int, funcs: list[Func], lex: Lexicon) -> set[str]:

@@ -67,7 +67,9 @@ def judge(pair: Pair, found: list[tuple[str, PairFinding]]) -> Relation:
     support = sum(v.weight for v in verdicts)
     confidence = (agreeing / total) * (1.0 - 0.5 ** (support + 0.5))
     ranked = sorted(zip(verdicts, mass, strict=True), key=lambda vm: -vm[1])[: cfg.max_evidence]
-    return Relation(
+    # Every field is in range by construction (scores clipped, confidence bounded, pair sorted), so the model is
+    # built without re-validation: pydantic's checks cost more than the judgement on a busy article.
+    return Relation.model_construct(
         pair=f"{pair[0]}-{pair[1]}",
         countries=pair,
         polarity=polarity,
@@ -75,7 +77,7 @@ def judge(pair: Pair, found: list[tuple[str, PairFinding]]) -> Relation:
         quad=quad,
         trend=_pooled_trend(verdicts),
         confidence=round(min(max(confidence, 0.05), 0.99), 3),
-        evidence=[Evidence(sentence=v.sentence, cues=v.cues) for v, _m in ranked],
+        evidence=[Evidence.model_construct(sentence=v.sentence, cues=v.cues) for v, _m in ranked],
     )
 
 
