@@ -130,48 +130,54 @@ def _judge_lines(
     )
     judged: dict[str, tuple[bool, float, float]] = {}
     headline_lines = {line for line in lines if line in headline_set}
+    # Locals, not attribute lookups, in the loop: it runs for every distinct line of every page.
+    whole_lines = lexicon_.whole_lines
+    starts_line = lexicon_.starts_line
+    found_in = lexicon_.found_in
+    short_words, score_short = limits.short_words, limits.score_short
+    start_max, furniture_max = limits.furniture_start_max_words, limits.furniture_max_words
+    dateline_max, overlap = limits.dateline_max_words, limits.headline_overlap
     for folded, text in lines.items():
         words = words_of.get(folded)
         if words is None and text.isascii():
             # Menu items and labels, the bulk of a page's lines: only the whole-line checks can apply.
-            furniture = (
-                not folded or folded in headline_set or lexicon_.whole_line(folded) or lexicon_.starts_line(folded)
-            )
-            judged[folded] = (furniture, limits.score_short, float(folded.count(" ") + 1))
+            furniture = not folded or folded in headline_set or folded in whole_lines or starts_line(folded)
+            judged[folded] = (furniture, score_short, float(folded.count(" ") + 1))
             continue
         if words is None:
             words = folded.split()
-        length = float(len(words))
+        count = len(words)
+        length = float(count)
         if not text.isascii():
             # max() is a quick test that the line has any character of those scripts at all.
             unspaced = len(_UNSPACED.findall(text)) if max(text) >= _FIRST_UNSPACED else 0
             if unspaced:
                 length = max(length, unspaced / 2)  # two characters of such scripts carry about one word
         if (
-            shortest_headline <= len(words) <= longest_headline
+            shortest_headline <= count <= longest_headline
             and folded not in headline_set
-            and _like_headline(words, headline_words, limits.headline_overlap)
+            and _like_headline(words, headline_words, overlap)
         ):
             headline_lines.add(folded)
         furniture = (
             folded in headline_lines
-            or lexicon_.whole_line(folded)
-            or (len(words) <= limits.furniture_start_max_words and lexicon_.starts_line(folded))
+            or folded in whole_lines
+            or (count <= start_max and starts_line(folded))
             or (
-                len(words) <= limits.furniture_max_words
-                and (lexicon_.found_in(folded, words) or ("@" in text and _EMAIL.search(text) is not None))
-            )
-            or (len(words) <= limits.dateline_max_words and _is_dateline(folded))
-            # A teaser cut short by the site ("... as Hurri...").
-            or (len(words) <= limits.furniture_max_words and text.endswith(("...", "\u2026")) and text[-4] != " ")
-            or (
-                len(words) <= limits.furniture_max_words
-                and _PIPE in folded
-                and text[-1] not in _SENTENCE_END
-                and text[0] != "|"  # a table row, as the HTML extractor writes tables
+                count <= furniture_max
+                and (
+                    found_in(folded, words)
+                    or ("@" in text and _EMAIL.search(text) is not None)
+                    # A teaser cut short by the site ("... as Hurri...").
+                    or (text.endswith(("...", "\u2026")) and text[-4] != " ")
+                    # "Other headline | Site"; a line opening with "|" is a table row.
+                    or (_PIPE in folded and text[-1] not in _SENTENCE_END and text[0] != "|")
+                    or (count <= dateline_max and _is_dateline(folded))
+                )
             )
         )
-        judged[folded] = (furniture, _score(text, words, length, stop_words, limits), length)
+        score = score_short if length < short_words else _score(text, words, length, stop_words, limits)
+        judged[folded] = (furniture, score, length)
     return judged, headline_lines
 
 
