@@ -150,3 +150,13 @@ def test_invented_article_end_to_end() -> None:
     assert pairs["CHN-PRK"].trend == "cooling"
     assert pairs["CHN-PRK"].score < pairs["PRK-RUS"].score
     assert "PRK-UKR" not in pairs or pairs["PRK-UKR"].polarity != "cooperation"
+
+
+def test_a_reported_demand_relates_the_speaker_to_the_one_who_must_act() -> None:
+    pairs = by_pair("Norway says Sweden must stop the export of the chemicals.")
+    assert pairs["NOR-SWE"].polarity == "conflict" and pairs["NOR-SWE"].quad == 3
+
+
+def test_a_source_is_not_an_actor() -> None:
+    pairs = by_pair("Armenia shelled Azerbaijani positions, according to Turkish officials.")
+    assert set(pairs) == {"ARM-AZE"}

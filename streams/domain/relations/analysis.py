@@ -79,6 +79,8 @@ def pairs_in_sentence(
             if g is not None and hits[g] in found.get(pair, _EMPTY).hits:
                 continue
             found.setdefault(pair, PairFinding()).hits.append(hit)
+    for pair, hit in _reported_demands(lower, groups, funcs):
+        found.setdefault(pair, PairFinding()).hits.append(hit)
     distinct = {c for g in groups for c in g.countries}
     if len(distinct) == 2 and not found and hits:
         # The sentence names two countries and nothing else: its cues are about them, whatever the word order.
@@ -88,6 +90,32 @@ def pairs_in_sentence(
 
 
 _EMPTY = PairFinding()
+_DEMAND = Cue("reported demand", "REQUEST", -4.0, 3, False, False)
+_MODALS_OF_DEMAND = frozenset({"must", "must not", "should", "should not", "has to", "have to"})
+
+
+def _reported_demands(lower: str, groups: list[Group], funcs: list[Func]) -> list[tuple[Pair, Hit]]:
+    """ "X says Y must stop ...": the speaker makes a demand of the one who must. The sentence's other cues
+    relate Y to its object; this relates the speaker to Y."""
+    out: list[tuple[Pair, Hit]] = []
+    speech = [f for f in funcs if "speech" in f.roles]
+    if not speech:
+        return out
+    for f in funcs:
+        if "request" not in f.roles or lower[f.start : f.end] not in _MODALS_OF_DEMAND:
+            continue
+        addressee = [g for g in groups if g.end <= f.start and lower.count(" ", g.end, f.start) <= 2]
+        if not addressee:
+            continue
+        a = addressee[-1]
+        said = [v for v in speech if v.end <= a.start and lower.count(" ", v.end, a.start) <= 2]
+        if not said:
+            continue
+        speakers = [g for g in groups if g.end <= said[-1].start and lower.count(" ", g.end, said[-1].start) <= 4]
+        if speakers:
+            hit = Hit(f.start, f.end, _DEMAND, _DEMAND.score, _DEMAND.quad, "demand: " + lower[f.start : f.end], None)
+            out.extend((pair, hit) for pair in _across(speakers[-1], a))
+    return out
 
 
 def _function_words(lower: str, lex: Lexicon) -> list[Func]:
@@ -255,6 +283,8 @@ def _groups(
         if units and units[-1].countries[-1] == m.country and _same_actor(lower, units[-1].end, start, cue_starts):
             units[-1].end = end
             continue
+        if lower.endswith(("according to ", "according to the "), 0, start):
+            continue  # a source ("according to Iranian state media"), not an actor
         before = lower[max(0, start - 30) : start].split()[-2:]
         location = m.kind != "leader" and bool(
             before
