@@ -95,8 +95,10 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         "pairs",
         default=None,
         partitions=settings.topic_partitions,
-        # Table() takes serializers through a Schema: as keyword arguments they crash create_app.
-        schema=faust.Schema(key_serializer="orjson", value_serializer="raw"),
+        # Faust picks a table's codecs from its types (bytes -> raw, else json) for the store, the changelog and
+        # recovery alike; serializer arguments are not honoured on recovery.
+        key_type=str,
+        value_type=bytes,
         help="each pair's detection state: PairState as JSON bytes",
     )
     cleaner = Cleaner(
