@@ -1,0 +1,141 @@
+"""SASL_SSL by configuration: a worker talks SCRAM-SHA-512 over TLS to a broker that accepts nothing else, an
+article goes through, and the password shows up neither in the worker's log nor in `dyadwatch config`."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+from aiokafka.client import AIOKafkaClient
+
+from streams import kafka_io
+from streams import topics as registry
+from streams.kafka_local import KafkaLocalError
+from streams.kafka_local.jars import find_java
+from streams.kafka_local.secure import SecureBroker, start_secure, stop_secure
+from streams.models import RelationObservation
+from streams.runner import WorkerProcess, free_port
+from streams.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+USER = "dyadwatch-worker"
+OUTPUT_TIMEOUT_S = 90.0
+ARTICLE = {
+    "id": "secure-article-1",
+    "title": "France and Japan agree on grain trade",
+    "body": "France and Japan signed an agreement on Tuesday to expand trade in grain.\n"
+            "The foreign ministers of France and Japan pledged closer cooperation on shipping lanes.\n"
+            "Officials said the accord would be reviewed next year.",
+    "source": "test-wire",
+    "published_at": "2025-04-01T09:00:00+00:00",
+}
+
+
+@pytest.fixture(scope="module")
+def secure_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecureBroker]:
+    try:
+        find_java()
+    except KafkaLocalError as exc:
+        pytest.skip(str(exc))
+    # A password no other string in the run could contain by accident.
+    password = f"pw-{secrets.token_hex(16)}"
+    broker = start_secure(tmp_path_factory.mktemp("secure") / "broker", port=free_port(),
+                          controller_port=free_port(), users={USER: password})
+    try:
+        yield broker
+    finally:
+        stop_secure(broker)
+
+
+def _env(broker: SecureBroker, prefix: str, data_dir: Path) -> dict[str, str]:
+    return {
+        "DYADWATCH_KAFKA_BOOTSTRAP": broker.bootstrap,
+        "KAFKA_BOOTSTRAP": broker.bootstrap,
+        "DYADWATCH_APP_ID": f"{prefix}-app",
+        "DYADWATCH_TOPIC_PREFIX": f"{prefix}.",
+        "DYADWATCH_DATA_DIR": str(data_dir),
+        "DYADWATCH_SECURITY_PROTOCOL": "SASL_SSL",
+        "DYADWATCH_SASL_MECHANISM": "SCRAM-SHA-512",
+        "DYADWATCH_SASL_USERNAME": USER,
+        "DYADWATCH_SASL_PASSWORD": broker.users[USER],
+        "DYADWATCH_SSL_CAFILE": str(broker.ca_file),
+    }
+
+
+def _settings(env: dict[str, str]) -> Settings:
+    return Settings(
+        kafka_bootstrap=env["DYADWATCH_KAFKA_BOOTSTRAP"], app_id=env["DYADWATCH_APP_ID"],
+        topic_prefix=env["DYADWATCH_TOPIC_PREFIX"], security_protocol="SASL_SSL", sasl_mechanism="SCRAM-SHA-512",
+        sasl_username=USER, sasl_password=env["DYADWATCH_SASL_PASSWORD"],  # type: ignore[arg-type]
+        ssl_cafile=env["DYADWATCH_SSL_CAFILE"],
+    )
+
+
+async def _first_observations(bootstrap: str, settings: Settings, timeout_s: float) -> list[RelationObservation]:
+    topic = settings.topic(registry.OBSERVED.name)
+    deadline = time.monotonic() + timeout_s
+    async with kafka_io.reading(bootstrap, settings, topic) as consumer:
+        while time.monotonic() < deadline:
+            batch = await consumer.getmany(timeout_ms=1000)
+            found = [registry.OBSERVED.decode(m.value) for messages in batch.values() for m in messages]
+            if found:
+                return found
+    return []
+
+
+async def _bootstraps(broker: SecureBroker, **options: object) -> bool:
+    client = AIOKafkaClient(bootstrap_servers=broker.bootstrap, request_timeout_ms=5000, **options)  # type: ignore[arg-type]
+    try:
+        await client.bootstrap()
+        return True
+    except Exception:
+        return False
+    finally:
+        await client.close()
+
+
+def test_the_broker_refuses_plaintext_and_a_wrong_password(secure_broker: SecureBroker) -> None:
+    wrong = {**secure_broker.client_options(USER), "sasl_plain_password": "not-the-password"}
+    assert asyncio.run(_bootstraps(secure_broker, **secure_broker.client_options(USER)))
+    assert not asyncio.run(_bootstraps(secure_broker)), "the broker answered a PLAINTEXT client"
+    assert not asyncio.run(_bootstraps(secure_broker, **wrong)), "the broker accepted a wrong SCRAM password"
+
+
+def test_worker_over_sasl_ssl_processes_an_article_and_keeps_the_password_secret(
+    secure_broker: SecureBroker, tmp_path: Path
+) -> None:
+    password = secure_broker.users[USER]
+    env = _env(secure_broker, f"sec{secrets.token_hex(4)}", tmp_path / "worker")
+    settings = _settings(env)
+    asyncio.run(kafka_io.ensure_topics(secure_broker.bootstrap, settings))
+    worker = WorkerProcess(env, tmp_path / "worker.log").start()
+    try:
+        worker.wait_ready(timeout_s=120)
+        asyncio.run(kafka_io.publish(secure_broker.bootstrap, settings, settings.topic(registry.RAW.name),
+                                     [(ARTICLE["id"].encode(), orjson.dumps(ARTICLE))]))
+        found = asyncio.run(_first_observations(secure_broker.bootstrap, settings, OUTPUT_TIMEOUT_S))
+    finally:
+        worker.stop()
+    assert found, f"no observation within {OUTPUT_TIMEOUT_S:.0f} s over SASL_SSL:\n{worker.log_tail()}"
+    assert {o.pair for o in found} == {"FRA-JPN"}
+    assert found[0].observation_id == "secure-article-1:FRA-JPN"
+
+    log = worker.log_path.read_text(errors="replace")
+    assert password not in log, "the SASL password appears in the worker's log"
+
+    shown = subprocess.run([sys.executable, "-m", "streams.cli", "config"], env={**os.environ, **env},
+                           capture_output=True, text=True, timeout=60, check=True)
+    assert password not in shown.stdout + shown.stderr, "`dyadwatch config` prints the SASL password"
+    config = orjson.loads(shown.stdout)
+    assert config["security_protocol"] == "SASL_SSL"
+    assert config["sasl_username"] == USER
+    assert config["sasl_password"] == "**********"
