@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from streams.domain.cleaning import clean_article
-from streams.domain.cleaning.flattened import story_span
 from streams.domain.cleaning.html import _recover_split_body
+from streams.domain.cleaning.span import story_span
 from streams.models import RawArticle
 
 TEASERS = "\n".join(

@@ -11,8 +11,9 @@ Interface used by the pipeline:
         def check(self, article_id: str, text: str, at: datetime) -> tuple[str, str | None]
             # returns (fingerprint hex, id of the earlier article this one duplicates, or None)
 
-Modules: article (dispatch), html (pages), flattened (text a scraper flattened), furniture and stopwords (the
-line judge's lexicons), unicode (mojibake, quotes, spacing), guard (hostile input), dedup (SimHash index).
+Modules: article (dispatch), html (pages), flattened (the line judge for text a scraper flattened), span (which
+run of lines is the story), headline, furniture and stopwords (lexicons), thresholds (the judge's weights),
+unicode (mojibake, quotes, spacing), guard (hostile input), dedup (SimHash index). Data files in data/.
 `CleanText.title` carries the headline; `text` is the story without it.
 """
 

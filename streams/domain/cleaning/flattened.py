@@ -3,24 +3,24 @@
 Each line is judged on its own features, which hold for news pages in any template: its length, its share of
 stop words (running prose has many, menus and name lists few), whether it ends like a sentence, whether it
 repeats elsewhere on the page or repeats the headline, and whether it is typical furniture phrasing
-(data/furniture.tsv). The story is then the contiguous span of lines with the greatest total score: it tolerates
-the short subheadings and quotes inside a story and excludes the menus, teasers and footers around it. Lines
-inside the span that are plainly furniture (lexicon, headline, a repeated caption) are still dropped.
+(data/furniture.tsv). The story is then a contiguous span of lines chosen on those scores (span.py): it starts
+below the headline's repetition and tolerates the short subheadings, captions and quotes inside a story while
+excluding the menus, teasers and footers around it. Lines inside the span that are plainly furniture
+(lexicon, headline, a repeated caption) are still dropped.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from itertools import islice
 
-from streams.domain.cleaning.furniture import EDGE_PUNCTUATION, fold, lexicon
+from streams.domain.cleaning.furniture import EDGE_PUNCTUATION, lexicon
+from streams.domain.cleaning.headline import headline_candidates, infer_headline, like_headline
+from streams.domain.cleaning.span import story_span
 from streams.domain.cleaning.stopwords import stop_words_for
+from streams.domain.cleaning.thresholds import Thresholds, thresholds
 
 _LETTER = re.compile(r"[^\W\d_]")
 # Scripts written without spaces between words: a "word" there is one or two characters, so length is
@@ -43,69 +43,6 @@ _PIPE = " | "
 _LANGUAGE_SAMPLE_WORDS = 200
 _WORD_EDGE = ".,:;!?\"'()[]"
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|\-\u2013\u2014:\u00bb\u00b7\u2022]|::)\s+")
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    short_words: int
-    long_words: int
-    prose_stop_share: float
-    furniture_max_words: int
-    furniture_start_max_words: int
-    headline_max_words: int
-    dateline_max_words: int
-    min_story_score: float
-    headline_lookback_lines: int
-    headline_overlap: float
-    score_furniture: float
-    score_short: float
-    score_medium: float
-    score_paragraph_per_word: float
-    score_paragraph_cap: float
-
-
-@cache
-def thresholds() -> Thresholds:
-    raw = json.loads(resources.files(__package__).joinpath("data/thresholds.json").read_text("utf-8"))
-    return Thresholds(**{key: value for key, value in raw.items() if not key.startswith("_")})
-
-
-def headline_variants(source: str | None) -> list[str]:
-    """A page or event title, and its longest part when it joins the headline and the site name; the
-    headline's most likely form comes last."""
-    if not source or not source.strip():
-        return []
-    source = source.strip()
-    parts = _TITLE_SEPARATOR.split(source)
-    return [source, max(parts, key=len).strip()] if len(parts) > 1 else [source]
-
-
-def is_headline_line(line: str, candidates: list[str], overlap: float | None = None) -> bool:
-    """Whether `line` repeats one of the headline `candidates` (exactly, or nearly word for word)."""
-    folded = fold(line)
-    folded_candidates = [fold(candidate) for candidate in candidates]
-    if folded in folded_candidates:
-        return True
-    share = thresholds().headline_overlap if overlap is None else overlap
-    return _like_headline(folded.split(), [frozenset(c.split()) for c in folded_candidates], share)
-
-
-def _headline_candidates(first_line: str, title: str | None) -> list[str]:
-    """Folded forms of the headline: the given title, the page's first line and its longest part."""
-    sources = [title] if title else []
-    if first_line.count(" ") < thresholds().headline_max_words:
-        sources.append(first_line)
-    return [fold(v) for source in sources for v in headline_variants(source) if fold(v)]
-
-
-def infer_headline(lines: list[str], title: str | None) -> str | None:
-    """The given title, else the page's first line (a flattened page starts with its <title>) when it is
-    short enough to be one."""
-    if title and title.strip():
-        return title.strip()
-    if not lines or lines[0].count(" ") >= thresholds().headline_max_words:
-        return None
-    return headline_variants(lines[0])[-1]
 
 
 def _judge_lines(
@@ -156,7 +93,7 @@ def _judge_lines(
         if (
             shortest_headline <= count <= longest_headline
             and folded not in headline_set
-            and _like_headline(words, headline_words, overlap)
+            and like_headline(words, headline_words, overlap)
         ):
             headline_lines.add(folded)
         furniture = (
@@ -187,16 +124,6 @@ def _is_dateline(folded: str) -> bool:
     return ":" in folded and _CLOCK.search(folded) is not None and _YEAR_OR_DATE.search(folded) is not None
 
 
-def _like_headline(words: list[str], headline_words: list[frozenset[str]], overlap: float) -> bool:
-    for candidate in headline_words:
-        # Word sets of very different sizes cannot overlap enough: skip the set operations.
-        if len(words) * overlap <= len(candidate) and len(candidate) * overlap <= len(words):
-            line_words = set(words)
-            if len(line_words & candidate) >= overlap * len(line_words | candidate):
-                return True
-    return False
-
-
 def _score(text: str, words: list[str], length: float, stop_words: frozenset[str], limits: Thresholds) -> float:
     if length < limits.short_words:
         return limits.score_short
@@ -215,61 +142,6 @@ def _score(text: str, words: list[str], length: float, stop_words: frozenset[str
     # A long line that does not end like a sentence is a teaser headline, a caption or a list of names more
     # often than it is story: it must not carry the span on its own.
     return limits.score_medium
-
-
-def _segments(scores: list[float]) -> list[tuple[int, int, float]]:
-    """The page's candidate story spans: (start, end, total) of each run that Kadane's scan would grow before
-    its running total falls to zero, cut at its best end."""
-    found: list[tuple[int, int, float]] = []
-    total = best = 0.0
-    start = best_end = 0
-    for index, value in enumerate(scores):
-        if total <= 0:
-            if best > 0:
-                found.append((start, best_end, best))
-            total = best = 0.0
-            start = best_end = index
-        total += value
-        if total > best:
-            best, best_end = total, index + 1
-    if best > 0:
-        found.append((start, best_end, best))
-    return found
-
-
-def _best_end(scores: list[float], start: int, stop: int) -> int:
-    best, best_end, total = float("-inf"), start, 0.0
-    for index in range(start, stop):
-        total += scores[index]
-        if total > best:
-            best, best_end = total, index + 1
-    return best_end
-
-
-def story_span(
-    scores: list[float], first_headline: int | None, min_story_score: float, story_ends: Sequence[int] = ()
-) -> tuple[int, int]:
-    """[start, end) of the story.
-
-    A news page repeats its headline right above the story (the page title comes first, the article's own
-    heading later): the story then starts with the first substantial span that reaches past that heading,
-    even when a teaser list or comment thread further down scores higher, and ends where the running score
-    from that start peaks (so a story broken up by captions and inline teasers stays whole), or at the
-    first heading of a teaser list or comment section, whichever comes first. Without such a heading, the
-    highest-scoring span. Empty if no line scores above zero."""
-    segments = _segments(scores)
-    if not segments:
-        return (0, 0)
-    if first_headline is not None:
-        after = [segment for segment in segments if segment[1] > first_headline]
-        for start, _, total in after:
-            if total >= min_story_score:
-                stop = next((end for end in story_ends if end > start), len(scores))
-                return (start, _best_end(scores, start, stop))
-        if after:
-            segments = after
-    start, end, _ = max(segments, key=lambda segment: segment[2])
-    return (start, end)
 
 
 @dataclass(frozen=True)
@@ -335,7 +207,7 @@ def clean_flattened(body: str, title: str | None = None) -> tuple[str | None, st
     texts = [line for line in map(str.strip, body.split("\n")) if line]
     if not texts:
         return (title, "")
-    page = judge_page(texts, _headline_candidates(texts[0], title))
+    page = judge_page(texts, headline_candidates(texts[0], title))
     start, end = story_span(page.scores, page.first_headline, thresholds().min_story_score, page.story_ends)
     kept = [texts[i] for i in range(start, end) if not page.furniture[i]]
     return infer_headline(texts, title), "\n".join(kept)

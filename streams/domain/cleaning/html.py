@@ -15,8 +15,9 @@ import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
-from streams.domain.cleaning.flattened import headline_variants, is_headline_line, judge_page
+from streams.domain.cleaning.flattened import judge_page
 from streams.domain.cleaning.furniture import fold
+from streams.domain.cleaning.headline import headline_variants, is_headline_line
 from streams.domain.cleaning.unicode import normalise_line, normalise_text
 
 # Every pattern below is bounded by "<" or ">" on both sides, so a scan never runs past the next tag: linear
