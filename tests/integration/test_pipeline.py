@@ -106,7 +106,7 @@ def test_fixture_article_flows_to_observations_and_alerts(
     assert pairs["RUS-UKR"].polarity == "conflict"
     assert pairs["RUS-UKR"].score < -3
     assert pairs["CHN-PRK"].trend == "cooling"
-    assert pairs["CHN-PRK"].polarity != "conflict"
+    assert pairs["CHN-PRK"].score < pairs["PRK-RUS"].score
     assert not any("KOR" in pair.split("-") for pair in pairs), "furniture or KCNA made a South Korea pair"
     reported = [a for a in outputs[registry.ALERTS.name] if isinstance(a, RelationshipAlert)]
     assert all(a.trigger == "reported" for a in reported)

@@ -207,6 +207,10 @@ def clean_flattened(body: str, title: str | None = None) -> tuple[str | None, st
     texts = [line for line in map(str.strip, body.split("\n")) if line]
     if not texts:
         return (title, "")
+    if len(texts) == 1 and not title:
+        # A body of one paragraph is text, not a page: there is no page around it to be furniture of, and its
+        # first line is not a headline (a feed that sends single sentences or wire snippets).
+        return (None, texts[0])
     page = judge_page(texts, headline_candidates(texts[0], title))
     start, end = story_span(page.scores, page.first_headline, thresholds().min_story_score, page.story_ends)
     kept = [texts[i] for i in range(start, end) if not page.furniture[i]]

@@ -66,6 +66,12 @@ def judge(pair: Pair, found: list[tuple[str, PairFinding]]) -> Relation:
     agreeing = sum(m for v, m in zip(verdicts, mass, strict=True) if (v.score > 0) == (score > 0))
     support = sum(v.weight for v in verdicts)
     confidence = (agreeing / total) * (1.0 - 0.5 ** (support + 0.5))
+    trend = _pooled_trend(verdicts)
+    if trend is not None:
+        # A reported change is the article's headline claim for the pair: its confidence is how plainly and how
+        # consistently the text states it ("relations have cooled" once is a plain statement), not how clear
+        # the pair's polarity is.
+        confidence = max(confidence, _trend_confidence(verdicts, trend))
     ranked = sorted(zip(verdicts, mass, strict=True), key=lambda vm: -vm[1])[: cfg.max_evidence]
     # Every field is in range by construction (scores clipped, confidence bounded, pair sorted), so the model is
     # built without re-validation: pydantic's checks cost more than the judgement on a busy article.
@@ -75,7 +81,7 @@ def judge(pair: Pair, found: list[tuple[str, PairFinding]]) -> Relation:
         polarity=polarity,
         score=round(score, 2),
         quad=quad,
-        trend=_pooled_trend(verdicts),
+        trend=trend,
         confidence=round(min(max(confidence, 0.05), 0.99), 3),
         evidence=[Evidence.model_construct(sentence=v.sentence, cues=v.cues) for v, _m in ranked],
     )
@@ -108,6 +114,12 @@ def _pooled_trend(verdicts: list[Verdict]) -> Trend | None:
     if cooling > warming:
         return "cooling"
     return None
+
+
+def _trend_confidence(verdicts: list[Verdict], trend: Trend) -> float:
+    stated = [v.weight for v in verdicts if v.trend is not None]
+    agreeing = sum(v.weight for v in verdicts if v.trend == trend)
+    return (agreeing / sum(stated)) * (1.0 - 0.5 ** (agreeing + 1.5))
 
 
 def _labels(hits: list[Hit]) -> list[str]:
