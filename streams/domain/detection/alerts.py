@@ -54,9 +54,7 @@ def statistical_kind(direction: Direction, baseline: float, current: float, conf
     return "cooling"
 
 
-def reported_kind(
-    direction: Direction, score: float, baseline: float | None, config: DetectorConfig
-) -> AlertKind:
+def reported_kind(direction: Direction, score: float, baseline: float | None, config: DetectorConfig) -> AlertKind:
     hostile = baseline is not None and baseline <= config.hostile_level
     if direction == "up":
         return "rapprochement" if hostile and score >= config.cooperative_level else "warming"

@@ -76,9 +76,7 @@ def observe(
     return state, out
 
 
-def advance(
-    state: PairState, watermark: datetime, config: DetectorConfig
-) -> tuple[PairState, list[RelationshipAlert]]:
+def advance(state: PairState, watermark: datetime, config: DetectorConfig) -> tuple[PairState, list[RelationshipAlert]]:
     """Event time has reached `watermark` (e.g. the partition's stream time minus the allowed lateness):
     finalise the pair's articles published up to it."""
     if watermark > state.watermark:

@@ -33,9 +33,7 @@ def fold(level: Level, score: float, at: float, half_life_s: float) -> None:
 def sigma(level: Level, prior_sigma: float, prior_weight: float, floor: float) -> float:
     """The pair's normal variation: its own spread, shrunk towards the prior while it has little coverage
     (one weight unit is spent on estimating the mean, as in the n - 1 of a sample variance)."""
-    pooled = (level.weight * level.var + prior_weight * prior_sigma**2) / max(
-        1.0, level.weight - 1.0 + prior_weight
-    )
+    pooled = (level.weight * level.var + prior_weight * prior_sigma**2) / max(1.0, level.weight - 1.0 + prior_weight)
     return max(floor, math.sqrt(pooled))
 
 

@@ -65,9 +65,7 @@ def build(state: PairState, article: Pending, decision: Decision, config: Detect
     )
 
 
-def _snapshot_before(
-    snapshots: list[tuple[float, float, int]], horizon: float
-) -> tuple[float, float, int] | None:
+def _snapshot_before(snapshots: list[tuple[float, float, int]], horizon: float) -> tuple[float, float, int] | None:
     """The baseline as of the newest article older than the horizon. If a burst has pushed that snapshot out,
     the oldest one kept is the nearest available."""
     for snapshot in reversed(snapshots):
@@ -91,6 +89,4 @@ def _suppresses(
     if (article.published_at - previous.at).total_seconds() >= config.cooldown_s:
         return False
     direction = alerts.DIRECTION[previous.kind]
-    return not any(
-        record.at > previous.at and alerts.DIRECTION[record.kind] != direction for record in past
-    )
+    return not any(record.at > previous.at and alerts.DIRECTION[record.kind] != direction for record in past)
