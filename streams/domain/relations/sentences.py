@@ -61,6 +61,11 @@ _NO_BREAK_AFTER = frozenset(
 )
 
 
+# A news sentence is rarely over 100 words; far longer "sentences" are lists, tables or junk, and the pair
+# analysis grows with the square of a sentence's cues. Cut them into pieces of at most this many characters.
+MAX_SENTENCE_CHARS = 1500
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """[start, end) character spans of the sentences of `text`; a line break always ends a sentence."""
     spans: list[tuple[int, int]] = []
@@ -72,11 +77,24 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             if _abbreviation_before(text, end):
                 continue
         if end > start:
-            spans.append((start, end))
+            spans.extend(_bounded(text, start, end))
         start = m.end()
     if start < len(text):
-        spans.append((start, len(text)))
+        spans.extend(_bounded(text, start, len(text)))
     return spans
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The span, cut at spaces into pieces of at most MAX_SENTENCE_CHARS."""
+    pieces = []
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+        pieces.append((start, cut))
+        start = cut + 1 if text[cut : cut + 1] == " " else cut
+    if end > start:
+        pieces.append((start, end))
+    return pieces
 
 
 def _abbreviation_before(text: str, end: int) -> bool:
