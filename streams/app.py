@@ -109,7 +109,7 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
     )
     detector_config = DetectorConfig()
 
-    async def reject(stage: Any, error: str, event: faust.EventT) -> None:
+    async def reject(stage: Any, error: str, event: faust.EventT[bytes]) -> None:
         message = event.message
         log.warning("dead-lettering %s/%s@%s at %s: %s", message.topic, message.partition, message.offset,
                     stage, error)
@@ -235,7 +235,7 @@ def _add_views(app: faust.App, pairs: Any, progress: health.Progress) -> None:
 
     @app.page("/pairs/{pair}")
     class PairView(View):
-        @app.table_route(table=pairs, match_info="pair")
+        @app.table_route(table=pairs, match_info="pair")  # type: ignore[arg-type]
         async def get(self, request: Request, pair: str) -> Response:
             value = pairs.get(pair)
             if value is None:

@@ -130,7 +130,9 @@ def analyze_event(line: str | bytes, cleaner: Cleaner | None = None) -> Analyzed
     except (BadEvent, StageError) as exc:
         reason = exc.reason if isinstance(exc, StageError) else str(exc)
         return AnalyzedArticle(article_id=article_id, status="rejected", error=reason, text="", relations=[])
-    return AnalyzedArticle(article_id=raw.id, status="ok", text=article.text, relations=relations)
+    # The contract's text is the whole cleaned article: its headline once, then the story.
+    text = f"{article.title}\n{article.text}" if article.title else article.text
+    return AnalyzedArticle(article_id=raw.id, status="ok", text=text, relations=relations)
 
 
 def _best_effort_id(raw_bytes: bytes) -> str:

@@ -117,9 +117,9 @@ def _pooled_trend(verdicts: list[Verdict]) -> Trend | None:
 
 
 def _trend_confidence(verdicts: list[Verdict], trend: Trend) -> float:
-    stated = [v.weight for v in verdicts if v.trend is not None]
+    stated = sum(v.weight for v in verdicts if v.trend is not None)
     agreeing = sum(v.weight for v in verdicts if v.trend == trend)
-    return (agreeing / sum(stated)) * (1.0 - 0.5 ** (agreeing + 1.5))
+    return float((agreeing / stated) * (1.0 - 0.5 ** (agreeing + 1.5)))
 
 
 def _labels(hits: list[Hit]) -> list[str]:
