@@ -9,10 +9,10 @@ STAMP := $(VENV)/.dyadwatch-installed
 TOOLS_VENV := .cache/tools-venv
 TOOLS_STAMP := $(TOOLS_VENV)/.installed
 PYTEST_ARGS ?=
-# Benchmark scripts (helpers start with an underscore); override to run a few: make bench BENCHMARKS=...
-BENCHMARKS ?= $(sort $(filter-out benchmarks/_%,$(wildcard benchmarks/*.py)))
+# The yardsticks live beside the project (../shared/data); the benchmarks that need them are skipped without.
+DATA ?= ../shared/data
 
-.PHONY: setup demo test lint type bench kafka-start kafka-stop kafka-status deploy-tools deploy-check
+.PHONY: setup demo test lint type bench faults fuzz kafka-start kafka-stop kafka-status deploy-tools deploy-check
 
 setup: $(STAMP)
 
@@ -33,11 +33,22 @@ lint: setup
 type: setup
 	$(BIN)/mypy streams
 
-# Each benchmark script prints its own figures; keep them short (2 shared cores).
+# Each benchmark script prints its own figures; kept short (2 shared cores). The fault suite and the fuzz run
+# start their own broker: `make faults`, `make fuzz`.
 bench: setup
-	@set -e; for script in $(BENCHMARKS); do \
-		echo "== $$script"; $(BIN)/python "$$script"; \
-	done
+	$(BIN)/python benchmarks/detection.py
+	@if [ -d $(DATA) ]; then \
+		set -e; \
+		$(BIN)/python benchmarks/relations.py $(DATA)/relations-dev.jsonl --through-analyze; \
+		$(BIN)/python benchmarks/extraction.py $(DATA)/extraction-dev/ground-truth.json $(DATA)/extraction-dev/articles-text.jsonl.gz; \
+		$(BIN)/python benchmarks/extraction.py $(DATA)/extraction-dev/ground-truth.json $(DATA)/extraction-dev/articles-html.jsonl.gz; \
+	else echo "no $(DATA): relations and extraction benchmarks skipped (set DATA=...)"; fi
+
+faults: setup
+	$(BIN)/python benchmarks/faults.py
+
+fuzz: setup
+	$(BIN)/python benchmarks/fuzz.py
 
 kafka-start: setup
 	$(BIN)/python -m streams.kafka_local start
