@@ -289,10 +289,17 @@ def account(run: Run, events: list[Event], expected: dict[bytes, set[str]]) -> d
     processed_keys = {e.key for e in events if e.article_id in processed_keys}
     unaccounted = sorted(k for k in tried if k not in processed_keys and k not in reasons)
     goods = [e for e in events if e.good]
-    good_out = 0
+    good_out, good_missing = 0, []
     for event in goods:
         wanted = expected[event.key]
-        good_out += bool(wanted) and wanted <= observed_ids
+        # Out = cleaned, and every observation the stages give it in-process came out (some give none).
+        if event.key in processed_keys and wanted <= observed_ids:
+            good_out += 1
+        else:
+            fate = ("dead-lettered: " + "; ".join(r for _, r in reasons[event.key]) if event.key in reasons
+                    else f"cleaned, missing {sorted(wanted - observed_ids)}" if event.key in processed_keys
+                    else "unaccounted")
+            good_missing.append(f"{event.key.decode()}: {fate}")
     unexplained = [k for k, rs in reasons.items() if any(not reason.strip() for _, reason in rs)]
     kinds = {e.key: e.kind for e in events}
     fate: dict[str, Counter[str]] = {}
@@ -310,6 +317,8 @@ def account(run: Run, events: list[Event], expected: dict[bytes, set[str]]) -> d
         "unaccounted_kinds": dict(Counter(kinds[k] for k in unaccounted)),
         "good_events": len(goods),
         "good_events_out": good_out,
+        "good_events_missing": good_missing[:10],
+        "good_events_without_relations": sum(1 for e in goods if not expected[e.key]),
         "by_kind": {kind: dict(counts) for kind, counts in sorted(fate.items())},
     }
 
@@ -320,8 +329,8 @@ def expected_observations(events: list[Event]) -> dict[bytes, set[str]]:
 
 
 def fuzz(bootstrap: str, work_dir: Path, events: list[Event], *, stall_after_s: float = 30.0,
-         settle_timeout_s: float = 600.0) -> dict[str, Any]:
-    run = Run(bootstrap, work_dir)
+         settle_timeout_s: float = 600.0, name: str | None = None) -> dict[str, Any]:
+    run = Run(bootstrap, work_dir, **({"name": name} if name else {}))
     run.create_topics(max_message_bytes=TOPIC_MAX_MESSAGE_BYTES)
     worker = run.start_worker()
     watch = Watch(worker, stall_after_s)
