@@ -38,8 +38,9 @@ async def read_alerts(bootstrap: str, settings: Settings) -> list[RelationshipAl
                 alerts.extend(registry.ALERTS.decode(m.value) for m in messages)
 
 
+@pytest.mark.parametrize("store", ["memory://", "rocksdb://"])
 def test_live_stream_with_a_restart_gives_the_replay_alerts(
-    kafka_bootstrap: str, fresh_topics: Any, tmp_path: Path
+    store: str, kafka_bootstrap: str, fresh_topics: Any, tmp_path: Path
 ) -> None:
     settings = Settings(
         app_id=fresh_topics.app_id, topic_prefix=f"{fresh_topics.prefix}.", kafka_bootstrap=kafka_bootstrap
@@ -50,6 +51,7 @@ def test_live_stream_with_a_restart_gives_the_replay_alerts(
         "DYADWATCH_TOPIC_PREFIX": settings.topic_prefix,
         "KAFKA_BOOTSTRAP": kafka_bootstrap,
         "DYADWATCH_COMMIT_INTERVAL_S": "0.2",
+        "DYADWATCH_STORE": store,
     }
     lines = [line for line in CORPUS.read_bytes().splitlines() if line.strip()]
     half = len(lines) // 2
