@@ -70,3 +70,15 @@ $(TOOLS_STAMP): deploy/tools-requirements.txt
 
 deploy-check: setup deploy-tools
 	$(BIN)/pytest -q tests/unit/test_deploy.py
+
+# Known vulnerabilities in what .venv holds (the project itself excluded), from PyPI's advisory data. pip-audit
+# lives in its own venv so that its dependencies never meet faust-streaming's pins. Exit 1 on any finding;
+# AUDIT_ARGS=--strict also fails when a dependency could not be looked up (a mirror without advisory data).
+AUDIT_VENV := .cache/audit-venv
+AUDIT_ARGS ?=
+.PHONY: audit
+audit: setup
+	@test -x $(AUDIT_VENV)/bin/pip-audit || { $(PYTHON) -m venv $(AUDIT_VENV) && \
+		$(AUDIT_VENV)/bin/python -m pip install -q --disable-pip-version-check 'pip-audit>=2.7,<3'; }
+	$(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check > $(AUDIT_VENV)/requirements.txt
+	$(AUDIT_VENV)/bin/pip-audit --no-deps --disable-pip --progress-spinner off $(AUDIT_ARGS) -r $(AUDIT_VENV)/requirements.txt
