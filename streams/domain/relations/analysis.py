@@ -224,6 +224,9 @@ _TREND_CUES = {
 }
 
 
+_UNREALISED = frozenset({"intent", "threat", "hypothetical", "request"})
+
+
 def _trend_hits(lower: str, funcs: list[Func], boundaries: list[int]) -> list[Hit]:
     """An explicitly reported change: a change word near a word for the relationship, in the same clause, or a
     set phrase ("restored diplomatic relations")."""
@@ -236,6 +239,10 @@ def _trend_hits(lower: str, funcs: list[Func], boundaries: list[int]) -> list[Hi
         direction = "warming" if "trend_self_warming" in f.roles else "cooling"
         out.append(_trend_hit(f, lower, direction))
     negations = [f for f in funcs if "negators" in f.roles]
+    # "pledged to strengthen ties", "could improve relations", "called for better ties": a change wished,
+    # promised or supposed is not a change reported.
+    modal = [f for f in funcs if f.roles & _UNREALISED]
+    changes = [c for c in changes if not any(m.end <= c.start and lower.count(" ", m.end, c.start) <= 3 for m in modal)]
     for f in funcs:
         if "trend_relational" not in f.roles or any(s.start <= f.start < s.end for s in selfs):
             continue
