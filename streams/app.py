@@ -12,8 +12,9 @@ same records again, which consumers drop by id; the detect stage skips observati
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
-from typing import Any
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 import faust
 import orjson
@@ -24,11 +25,13 @@ from streams import codecs, health
 from streams import topics as registry
 from streams.domain.cleaning import DuplicateIndex
 from streams.domain.detection import DetectorConfig, PairState, advance, observe
+from streams.models import CleanArticle, RelationObservation, RelationshipAlert, Stage
 from streams.pipeline import Cleaner, StageError, dead_letter, observations
 from streams.settings import Settings
 from streams.topics import BadEvent, encode
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def broker_urls(bootstrap: str) -> list[str]:
@@ -103,54 +106,53 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
     )
     cleaner = Cleaner(
         max_body_bytes=settings.max_body_bytes,
-        dedup=DuplicateIndex(
-            max_entries=settings.dedup_max_entries, ttl=timedelta(days=settings.dedup_ttl_days)
-        ),
+        dedup=DuplicateIndex(max_entries=settings.dedup_max_entries, ttl=timedelta(days=settings.dedup_ttl_days)),
     )
     detector_config = DetectorConfig()
 
-    async def reject(stage: Any, error: str, event: faust.EventT[bytes]) -> None:
+    async def reject(stage: Stage, error: str, event: faust.EventT[bytes]) -> None:
         message = event.message
-        log.warning("dead-lettering %s/%s@%s at %s: %s", message.topic, message.partition, message.offset,
-                    stage, error)
+        log.warning("dead-lettering %s/%s@%s at %s: %s", message.topic, message.partition, message.offset, stage, error)
         letter = dead_letter(
-            stage, error, message.value, topic=message.topic, partition=message.partition,
-            offset=message.offset, key=message.key,
+            stage,
+            error,
+            message.value,
+            topic=message.topic,
+            partition=message.partition,
+            offset=message.offset,
+            key=message.key,
         )
         await deadletter_topic.send(key=message.key, value=encode(letter))
+
+    async def process(stage: Stage, event: faust.EventT[bytes], work: Callable[..., T], *args: Any) -> T | None:
+        """Run one stage on one event; anything that fails goes to the dead-letter topic with its reason."""
+        progress.tick(stage)
+        try:
+            return work(event.value, *args)
+        except (BadEvent, StageError) as exc:
+            await reject(stage, getattr(exc, "reason", str(exc)), event)
+        except Exception as exc:  # a defect must not stop the stream: the event is kept for replay
+            log.exception("%s failed", stage)
+            await reject(stage, f"internal error: {type(exc).__name__}: {exc}", event)
+        return None
+
+    def clean_one(value: bytes, received_at: datetime | None) -> CleanArticle:
+        return cleaner(registry.RAW.decode(value), received_at=received_at)
+
+    def relate_one(value: bytes) -> list[RelationObservation]:
+        return observations(registry.CLEAN.decode(value))
 
     @app.agent(raw_topic, name="clean")
     async def clean(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
-            progress.tick("clean")
-            try:
-                raw = registry.RAW.decode(event.value)
-                received = event.message.timestamp
-                article = cleaner(raw, received_at=_from_epoch(received))
-            except (BadEvent, StageError) as exc:
-                await reject("clean", getattr(exc, "reason", str(exc)), event)
-                continue
-            except Exception as exc:  # a defect must not stop the stream: keep the event for replay
-                log.exception("clean failed")
-                await reject("clean", f"internal error: {type(exc).__name__}: {exc}", event)
-                continue
-            await clean_topic.send(key=article.article_id.encode(), value=encode(article))
+            article = await process("clean", event, clean_one, _from_epoch(event.message.timestamp))
+            if article is not None:
+                await clean_topic.send(key=article.article_id.encode(), value=encode(article))
 
     @app.agent(clean_topic, name="relate")
     async def relate(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
-            progress.tick("relate")
-            try:
-                article = registry.CLEAN.decode(event.value)
-                found = observations(article)
-            except BadEvent as exc:
-                await reject("relate", str(exc), event)
-                continue
-            except Exception as exc:
-                log.exception("relate failed")
-                await reject("relate", f"internal error: {type(exc).__name__}: {exc}", event)
-                continue
-            for observation in found:
+            for observation in await process("relate", event, relate_one) or []:
                 await observed_topic.send(key=observation.pair.encode(), value=encode(observation))
 
     # Pairs with articles still inside the allowed lateness, per partition: any later article on the partition
@@ -172,43 +174,33 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         else:
             waiting.get(partition, set()).discard(state.pair)
 
+    def detect_one(value: bytes, partition: int) -> list[RelationshipAlert]:
+        observation = registry.OBSERVED.decode(value)
+        state, alerts = observe(load(observation.pair), observation, detector_config)
+        save(state, partition)
+        now = max(stream_time.get(partition, observation.published_at), observation.published_at)
+        stream_time[partition] = now
+        for pair in sorted(waiting.get(partition, set()) - {observation.pair}):
+            other = load(pair)
+            if other is None:
+                waiting[partition].discard(pair)
+                continue
+            other, more = advance(other, now - lateness, detector_config)
+            save(other, partition)
+            alerts.extend(more)
+        return alerts
+
     @app.agent(observed_topic, name="detect")
     async def detect(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
-            progress.tick("detect")
-            partition = event.message.partition
-            try:
-                observation = registry.OBSERVED.decode(event.value)
-                state, alerts = observe(load(observation.pair), observation, detector_config)
-                save(state, partition)
-                if observation.published_at > stream_time.get(partition, observation.published_at):
-                    stream_time[partition] = observation.published_at
-                stream_time.setdefault(partition, observation.published_at)
-                for pair in sorted(waiting.get(partition, set()) - {observation.pair}):
-                    other = load(pair)
-                    if other is None:
-                        waiting[partition].discard(pair)
-                        continue
-                    other, more = advance(other, stream_time[partition] - lateness, detector_config)
-                    save(other, partition)
-                    alerts.extend(more)
-            except BadEvent as exc:
-                await reject("detect", str(exc), event)
-                continue
-            except Exception as exc:
-                log.exception("detect failed")
-                await reject("detect", f"internal error: {type(exc).__name__}: {exc}", event)
-                continue
-            for alert in alerts:
+            for alert in await process("detect", event, detect_one, event.message.partition) or []:
                 await alerts_topic.send(key=alert.pair.encode(), value=encode(alert))
 
     _add_views(app, pairs, progress)
     return app
 
 
-def _from_epoch(timestamp: float | None) -> Any:
-    from datetime import UTC, datetime
-
+def _from_epoch(timestamp: float | None) -> datetime | None:
     return datetime.fromtimestamp(timestamp, UTC) if timestamp else None
 
 

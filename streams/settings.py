@@ -42,6 +42,16 @@ class Settings(BaseSettings):
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
 
+    def as_env(self) -> dict[str, str]:
+        """The settings given explicitly, as the DYADWATCH_* variables that give them to a child worker."""
+        env = {}
+        for name in sorted(self.model_fields_set):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            env[f"DYADWATCH_{name.upper()}"] = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+        return env
+
     def public(self) -> dict[str, Any]:
         """The settings as they may be printed or logged: secrets masked."""
         shown = self.model_dump(mode="json")

@@ -24,8 +24,9 @@ from streams.settings import Settings
 CORPUS = Path(__file__).with_name("corpus.jsonl")
 
 
-def run_demo(*, corpus: Path | None, once: bool, pause_s: float, feed_only: bool = False,
-             timeout_s: float = 300.0) -> int:
+def run_demo(
+    *, corpus: Path | None, once: bool, pause_s: float, feed_only: bool = False, timeout_s: float = 300.0
+) -> int:
     base = Settings()
     started_broker = False
     if base.kafka_bootstrap:
@@ -44,8 +45,9 @@ def run_demo(*, corpus: Path | None, once: bool, pause_s: float, feed_only: bool
         if feed_only:
             # Feed the configured topics (a worker elsewhere, e.g. docker compose, does the rest).
             asyncio.run(kafka_io.ensure_topics(bootstrap, base))
-            sent = asyncio.run(kafka_io.publish(bootstrap, base, base.topic(registry.RAW.name), records,
-                                                pause_s=pause_s))
+            sent = asyncio.run(
+                kafka_io.publish(bootstrap, base, base.topic(registry.RAW.name), records, pause_s=pause_s)
+            )
             click.echo(f"published {sent} articles to {base.topic(registry.RAW.name)}")
             return 0
         return _run_with_worker(bootstrap, records, once=once, pause_s=pause_s, timeout_s=timeout_s)
@@ -57,15 +59,14 @@ def run_demo(*, corpus: Path | None, once: bool, pause_s: float, feed_only: bool
             kafka_local.stop()
 
 
-def _run_with_worker(bootstrap: str, records: list[tuple[bytes | None, bytes]], *, once: bool, pause_s: float,
-                     timeout_s: float) -> int:
+def _run_with_worker(
+    bootstrap: str, records: list[tuple[bytes | None, bytes]], *, once: bool, pause_s: float, timeout_s: float
+) -> int:
     run = time.strftime("demo-%Y%m%d-%H%M%S")
     # A fresh app id and topic names per run, so each demo starts from an empty history.
-    env = {"DYADWATCH_APP_ID": run, "DYADWATCH_TOPIC_PREFIX": f"{run}.", "KAFKA_BOOTSTRAP": bootstrap,
-           "DYADWATCH_DATA_DIR": f".dyadwatch/{run}"}
-    settings = Settings(app_id=run, topic_prefix=f"{run}.", kafka_bootstrap=bootstrap)
+    settings = Settings(app_id=run, topic_prefix=f"{run}.", kafka_bootstrap=bootstrap, data_dir=f".dyadwatch/{run}")
     asyncio.run(kafka_io.ensure_topics(bootstrap, settings))
-    worker = WorkerProcess(env, Path(".dyadwatch") / f"{run}-worker.log")
+    worker = WorkerProcess(settings.as_env(), Path(".dyadwatch") / f"{run}-worker.log")
     click.echo(f"starting a worker (log: {worker.log_path})...")
     with worker:
         worker.wait_ready()
@@ -87,10 +88,15 @@ def _key(line: bytes) -> bytes | None:
     return None
 
 
-async def _feed_and_show(bootstrap: str, settings: Settings, records: list[tuple[bytes | None, bytes]],
-                         once: bool, pause_s: float, timeout_s: float) -> int:
-    observed, alerts, dead = (settings.topic(t.name) for t in (registry.OBSERVED, registry.ALERTS,
-                                                                registry.DEADLETTER))
+async def _feed_and_show(
+    bootstrap: str,
+    settings: Settings,
+    records: list[tuple[bytes | None, bytes]],
+    once: bool,
+    pause_s: float,
+    timeout_s: float,
+) -> int:
+    observed, alerts, dead = (settings.topic(t.name) for t in (registry.OBSERVED, registry.ALERTS, registry.DEADLETTER))
     counts = {"observations": 0, "alerts": 0, "dead letters": 0}
     async with kafka_io.reading(bootstrap, settings, observed, alerts, dead) as consumer:
 
@@ -126,17 +132,19 @@ async def _feed_and_show(bootstrap: str, settings: Settings, records: list[tuple
 
 def _show_observation(obs: RelationObservation) -> None:
     trend = f" {obs.trend}" if obs.trend else ""
-    click.echo(f"{obs.published_at:%Y-%m-%d} {obs.pair:<8} {obs.polarity:<11} {obs.score:+5.1f} quad {obs.quad}"
-               f"{trend}  ({obs.source or '?'}: {obs.article_id})")
+    click.echo(
+        f"{obs.published_at:%Y-%m-%d} {obs.pair:<8} {obs.polarity:<11} {obs.score:+5.1f} quad {obs.quad}"
+        f"{trend}  ({obs.source or '?'}: {obs.article_id})"
+    )
 
 
 def _show_alert(alert: RelationshipAlert) -> None:
     click.secho(
         f"ALERT {alert.pair} {alert.kind.upper()} ({alert.trigger}, {alert.severity}): "
         f"{alert.baseline:+.1f} -> {alert.current:+.1f}, {alert.window_start:%Y-%m-%d}..{alert.window_end:%Y-%m-%d}",
-        fg="yellow", bold=True,
+        fg="yellow",
+        bold=True,
     )
     for item in alert.evidence[:3]:
         for sentence in item.sentences[:1]:
             click.echo(f"      {item.source or '?'}: {sentence}")
-

@@ -43,16 +43,13 @@ def test_live_stream_with_a_restart_gives_the_replay_alerts(
     store: str, kafka_bootstrap: str, fresh_topics: Any, tmp_path: Path
 ) -> None:
     settings = Settings(
-        app_id=fresh_topics.app_id, topic_prefix=f"{fresh_topics.prefix}.", kafka_bootstrap=kafka_bootstrap
+        app_id=fresh_topics.app_id,
+        topic_prefix=f"{fresh_topics.prefix}.",
+        kafka_bootstrap=kafka_bootstrap,
+        commit_interval_s=0.2,
+        store=store,
     )
     asyncio.run(kafka_io.ensure_topics(kafka_bootstrap, settings))
-    env = {
-        "DYADWATCH_APP_ID": settings.app_id,
-        "DYADWATCH_TOPIC_PREFIX": settings.topic_prefix,
-        "KAFKA_BOOTSTRAP": kafka_bootstrap,
-        "DYADWATCH_COMMIT_INTERVAL_S": "0.2",
-        "DYADWATCH_STORE": store,
-    }
     lines = [line for line in CORPUS.read_bytes().splitlines() if line.strip()]
     half = len(lines) // 2
 
@@ -61,7 +58,8 @@ def test_live_stream_with_a_restart_gives_the_replay_alerts(
 
     for part, chunk in enumerate((lines[:half], lines[half:])):
         # Each worker has its own data dir: the second one rebuilds the pair table from the changelog.
-        worker = WorkerProcess({**env, "DYADWATCH_DATA_DIR": str(tmp_path / f"w{part}")}, tmp_path / f"w{part}.log")
+        env = settings.model_copy(update={"data_dir": str(tmp_path / f"w{part}")}).as_env()
+        worker = WorkerProcess(env, tmp_path / f"w{part}.log")
         with worker:
             worker.wait_ready(timeout_s=120)
             asyncio.run(feed_paced(kafka_bootstrap, settings, chunk))
