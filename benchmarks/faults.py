@@ -9,6 +9,9 @@ the same articles through a fresh pipeline (own topics and consumer group) while
   sigkill         SIGKILL the worker at 20 %, 45 % and 70 % of the input, restarting it each time
   broker_restart  stop (SIGTERM) and start the benchmark's own broker at 40 % of the input
   scale           start a second worker at 25 % (1 -> 2), stop it at 60 % (2 -> 1)
+  outage          (a control) stop the worker cleanly at 10 %, start it when all input is published: the
+                  catch-up reads all partitions at once, so records arrive in another order than in the
+                  reference; alerts that differ here come from that order, not from a loss
 
 Each run prints one JSON line: articles in, observations and alerts out (unique ids), `lost` (ids of the
 reference missing), `duplicated` (records beyond the first of each id — allowed by at-least-once),
@@ -102,6 +105,21 @@ def scale(run: Run, publisher: Publisher, broker: Broker) -> list[float]:
     return [up, time.monotonic() - began]
 
 
+def outage(run: Run, publisher: Publisher, broker: Broker) -> list[float]:
+    """A control rather than a crash: the worker stops cleanly at 10 % and comes back when all the input is
+    published, so it catches up on a backlog from every partition at once. Whatever differs from the reference
+    here comes from the order of processing, not from a lost record."""
+    publisher.wait_for(0.1, timeout_s=300)
+    began = time.monotonic()
+    for worker in list(run.workers):
+        worker.stop()
+        run.workers.remove(worker)
+    publisher.join(timeout=600)
+    run.start_worker(READY_TIMEOUT_S)
+    wait_progress(run.workers, {}, RECOVERY_TIMEOUT_S)
+    return [time.monotonic() - began]
+
+
 def _counts(run: Run) -> dict[int, int]:
     return {w.process.pid: events_processed(w) or 0 for w in run.workers if w.process}
 
@@ -110,14 +128,16 @@ FAULTS: dict[str, Callable[[bool], Fault]] = {
     "sigkill": lambda short: sigkill(1 if short else 3),
     "broker_restart": lambda short: broker_restart,
     "scale": lambda short: scale,
+    "outage": lambda short: outage,
 }
 
 
 def run_once(broker: Broker, work_dir: Path, articles: list[tuple[bytes | None, bytes]], rate: float,
-             fault: Fault | None) -> tuple[Outputs, dict[str, Any]]:
-    run = Run(broker.bootstrap, work_dir)
+             fault: Fault | None, worker_env: dict[str, str] | None = None,
+             partitions: int = 4) -> tuple[Outputs, dict[str, Any]]:
+    run = Run(broker.bootstrap, work_dir, partitions=partitions, extra_env=worker_env or {})
     run.create_topics()
-    facts: dict[str, Any] = {}
+    facts: dict[str, Any] = {"partitions": partitions}
     publisher = Publisher(broker.bootstrap, run.settings, run.topic(registry.RAW), articles, rate_per_s=rate)
     try:
         began = time.monotonic()
@@ -188,7 +208,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=None, help="articles per second while faults happen")
     parser.add_argument("--faults", default=",".join(FAULTS), help="comma-separated subset of: " + ", ".join(FAULTS))
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--session-timeout", type=float, default=None,
+                        help="the workers' consumer session timeout in seconds (Faust's default is 60): how long "
+                             "the group waits for a killed member before handing its partitions on")
+    parser.add_argument("--partitions", type=int, default=4,
+                        help="partitions per topic; with 1, every stage sees the reference's order, so any alert "
+                             "that differs is a loss, not a reordering")
     args = parser.parse_args(argv)
+    worker_env = {"BROKER_SESSION_TIMEOUT": str(args.session_timeout)} if args.session_timeout else {}
     count = args.articles or (120 if args.short else 300)
     rate = args.rate or (15.0 if args.short else 20.0)
     wanted = [f.strip() for f in args.faults.split(",") if f.strip()]
@@ -201,8 +228,10 @@ def main(argv: list[str] | None = None) -> int:
 
     failed = False
     with tempfile.TemporaryDirectory(prefix="dyadwatch-faults-") as tmp, own_broker() as kafka:
-        log(f"broker at {kafka.bootstrap} ({'own' if kafka.managed else 'given'}); {count} articles at {rate}/s")
-        reference, facts = run_once(kafka, Path(tmp) / "reference", articles, rate, None)
+        log(f"broker at {kafka.bootstrap} ({'own' if kafka.managed else 'given'}); {count} articles at {rate}/s, "
+            f"{args.partitions} partitions")
+        reference, facts = run_once(kafka, Path(tmp) / "reference", articles, rate, None, worker_env,
+                                    args.partitions)
         offline = expected_offline(articles)
         streamed = {i for i, _ in reference.observations}
         facts["reference_matches_offline"] = streamed == offline
@@ -216,7 +245,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             log(f"fault run: {name}")
             try:
-                got, facts = run_once(kafka, Path(tmp) / name, articles, rate, FAULTS[name](args.short))
+                got, facts = run_once(kafka, Path(tmp) / name, articles, rate, FAULTS[name](args.short), worker_env,
+                                     args.partitions)
             except (TimeoutError, RuntimeError) as exc:
                 print(orjson.dumps({"fault": name, "articles": count, "error": str(exc)[-2000:]}).decode(),
                       flush=True)

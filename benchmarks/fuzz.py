@@ -296,10 +296,10 @@ def account(run: Run, events: list[Event], expected: dict[bytes, set[str]]) -> d
         if event.key in processed_keys and wanted <= observed_ids:
             good_out += 1
         else:
-            fate = ("dead-lettered: " + "; ".join(r for _, r in reasons[event.key]) if event.key in reasons
-                    else f"cleaned, missing {sorted(wanted - observed_ids)}" if event.key in processed_keys
-                    else "unaccounted")
-            good_missing.append(f"{event.key.decode()}: {fate}")
+            why = ("dead-lettered: " + "; ".join(r for _, r in reasons[event.key]) if event.key in reasons
+                   else f"cleaned, missing {sorted(wanted - observed_ids)}" if event.key in processed_keys
+                   else "unaccounted")
+            good_missing.append(f"{event.key.decode()}: {why}")
     unexplained = [k for k, rs in reasons.items() if any(not reason.strip() for _, reason in rs)]
     kinds = {e.key: e.kind for e in events}
     fate: dict[str, Counter[str]] = {}
@@ -330,7 +330,7 @@ def expected_observations(events: list[Event]) -> dict[bytes, set[str]]:
 
 def fuzz(bootstrap: str, work_dir: Path, events: list[Event], *, stall_after_s: float = 30.0,
          settle_timeout_s: float = 600.0, name: str | None = None) -> dict[str, Any]:
-    run = Run(bootstrap, work_dir, **({"name": name} if name else {}))
+    run = Run(bootstrap, work_dir, name=name) if name else Run(bootstrap, work_dir)
     run.create_topics(max_message_bytes=TOPIC_MAX_MESSAGE_BYTES)
     worker = run.start_worker()
     watch = Watch(worker, stall_after_s)
