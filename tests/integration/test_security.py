@@ -1,14 +1,18 @@
 """SASL_SSL by configuration: a worker talks SCRAM-SHA-512 over TLS to a broker that accepts nothing else, an
-article goes through, and the password shows up neither in the worker's log nor in `dyadwatch config`."""
+article goes through, and the password shows up neither in the worker's log nor in `dyadwatch config`. The
+worker's HTTP views listen only where configured (loopback by default) and take no writes."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -103,6 +107,35 @@ async def _bootstraps(broker: SecureBroker, **options: object) -> bool:
         await client.close()
 
 
+def _listening_addresses(port: int) -> set[str]:
+    """IPv4/IPv6 addresses with a listening TCP socket on `port`, from /proc/net (Linux)."""
+    found = set()
+    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            local, state = row.split()[1], row.split()[3]
+            address, port_hex = local.split(":")
+            if state == "0A" and int(port_hex, 16) == port:  # 0A: LISTEN
+                if width == 8:
+                    found.add(socket.inet_ntop(socket.AF_INET, bytes.fromhex(address)[::-1]))
+                else:
+                    words = b"".join(bytes.fromhex(address[i : i + 8])[::-1] for i in range(0, 32, 8))
+                    found.add(socket.inet_ntop(socket.AF_INET6, words))
+    return found
+
+
+def _status(port: int, path: str, method: str) -> int:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=b"{}", method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
 def test_the_broker_refuses_plaintext_and_a_wrong_password(secure_broker: SecureBroker) -> None:
     wrong = {**secure_broker.client_options(USER), "sasl_plain_password": "not-the-password"}
     assert asyncio.run(_bootstraps(secure_broker, **secure_broker.client_options(USER)))
@@ -123,8 +156,12 @@ def test_worker_over_sasl_ssl_processes_an_article_and_keeps_the_password_secret
         asyncio.run(kafka_io.publish(secure_broker.bootstrap, settings, settings.topic(registry.RAW.name),
                                      [(ARTICLE["id"].encode(), orjson.dumps(ARTICLE))]))
         found = asyncio.run(_first_observations(secure_broker.bootstrap, settings, OUTPUT_TIMEOUT_S))
+        listening = _listening_addresses(worker.web_port)
+        writes = {method: _status(worker.web_port, "/pairs", method) for method in ("POST", "PUT", "DELETE")}
     finally:
         worker.stop()
+    assert listening == {"127.0.0.1"}, f"the HTTP views listen on {listening}, not only where configured"
+    assert all(status in (404, 405) for status in writes.values()), f"the views accept writes: {writes}"
     assert found, f"no observation within {OUTPUT_TIMEOUT_S:.0f} s over SASL_SSL:\n{worker.log_tail()}"
     assert {o.pair for o in found} == {"FRA-JPN"}
     assert found[0].observation_id == "secure-article-1:FRA-JPN"
