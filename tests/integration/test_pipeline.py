@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 from streams import kafka_io
@@ -118,3 +119,16 @@ def test_fixture_article_flows_to_observations_and_alerts(
     assert letter.topic == settings.topic(registry.RAW.name)
     assert letter.offset is not None
     assert base64.b64decode(letter.original_b64) == malformed
+
+    # The worker's read-only views answer for the pairs it owns.
+    _, worker = run
+    status, body = worker.health("ready")
+    assert status == 200, body
+    status, body = worker.health("pairs")
+    assert status == 200 and "PRK-RUS" in orjson.loads(body)["pairs"], body
+    status, body = worker.health("pairs/CHN-PRK")
+    assert status == 200, body
+    state = orjson.loads(body)["state"]
+    assert state["pair"] == "CHN-PRK" and state["articles"] >= 1
+    status, _ = worker.health("pairs/AAA-ZZZ")
+    assert status == 404
