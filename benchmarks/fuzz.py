@@ -209,6 +209,7 @@ class Watch(threading.Thread):
     worker: WorkerProcess
     stall_after_s: float
     crashes: int = 0
+    exits: int = 0
     stalls: int = 0
     dead_agents: set[str] = field(default_factory=set)
     last_progress: float = field(default_factory=time.monotonic)
@@ -227,6 +228,7 @@ class Watch(threading.Thread):
     def poll(self) -> None:
         if self.worker.process is not None and self.worker.process.poll() is not None:
             self.crashes += 1
+            self.exits += 1
             log(f"worker exited with {self.worker.process.returncode}; restarting\n{self.worker.log_tail(20)}")
             self.worker.start()
             return
@@ -356,8 +358,11 @@ def fuzz(bootstrap: str, work_dir: Path, events: list[Event], *, stall_after_s: 
         watch.join(5)
         run.stop_all()
     result = account(run, events, expected_observations(events))
+    # The health view names dead agents, not how often each died: the log has one line per crash.
+    agent_crashes = worker.log_path.read_text(errors="replace").count("Crashed reason=")
     result.update({
-        "crashes": watch.crashes,
+        "crashes": max(watch.crashes, agent_crashes + watch.exits),
+        "worker_exits": watch.exits,
         "stalls": watch.stalls,
         "settled": settled,
         "worker_live_at_end": live,

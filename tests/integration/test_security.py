@@ -79,7 +79,7 @@ def _settings(env: dict[str, str]) -> Settings:
     return Settings(
         kafka_bootstrap=env["DYADWATCH_KAFKA_BOOTSTRAP"], app_id=env["DYADWATCH_APP_ID"],
         topic_prefix=env["DYADWATCH_TOPIC_PREFIX"], security_protocol="SASL_SSL", sasl_mechanism="SCRAM-SHA-512",
-        sasl_username=USER, sasl_password=env["DYADWATCH_SASL_PASSWORD"],  # type: ignore[arg-type]
+        sasl_username=USER, sasl_password=env["DYADWATCH_SASL_PASSWORD"],
         ssl_cafile=env["DYADWATCH_SSL_CAFILE"],
     )
 
@@ -97,7 +97,7 @@ async def _first_observations(bootstrap: str, settings: Settings, timeout_s: flo
 
 
 async def _bootstraps(broker: SecureBroker, **options: object) -> bool:
-    client = AIOKafkaClient(bootstrap_servers=broker.bootstrap, request_timeout_ms=5000, **options)  # type: ignore[arg-type]
+    client = AIOKafkaClient(bootstrap_servers=broker.bootstrap, request_timeout_ms=5000, **options)
     try:
         await client.bootstrap()
         return True
