@@ -336,11 +336,12 @@ def fuzz(bootstrap: str, work_dir: Path, events: list[Event], *, stall_after_s: 
          settle_timeout_s: float = 600.0, name: str | None = None) -> dict[str, Any]:
     run = Run(bootstrap, work_dir, name=name) if name else Run(bootstrap, work_dir)
     run.create_topics(max_message_bytes=TOPIC_MAX_MESSAGE_BYTES)
-    worker = run.start_worker()
-    watch = Watch(worker, stall_after_s)
-    watch.start()
-    began = time.monotonic()
+    watch: Watch | None = None
     try:
+        worker = run.start_worker()
+        watch = Watch(worker, stall_after_s)
+        watch.start()
+        began = time.monotonic()
         publisher = Publisher(bootstrap, run.settings, run.topic(registry.RAW),
                               [(e.key, e.value) for e in events],  # type: ignore[misc]
                               rate_per_s=0, max_request_size=TOPIC_MAX_MESSAGE_BYTES)
@@ -354,8 +355,9 @@ def fuzz(bootstrap: str, work_dir: Path, events: list[Event], *, stall_after_s: 
         watch.poll()
         live = worker.health("live")[0] == 200
     finally:
-        watch.stop_event.set()
-        watch.join(5)
+        if watch is not None:
+            watch.stop_event.set()
+            watch.join(5)
         run.stop_all()
     result = account(run, events, expected_observations(events))
     # The health view names dead agents, not how often each died: the log has one line per crash.
