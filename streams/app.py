@@ -12,7 +12,7 @@ same records again, which consumers drop by id; the detect stage skips observati
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -20,6 +20,7 @@ import faust
 import orjson
 from aiokafka.helpers import create_ssl_context
 from faust.web import Request, Response, View
+from pydantic import BaseModel
 
 from streams import codecs, health
 from streams import topics as registry
@@ -69,6 +70,7 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         topic_partitions=settings.topic_partitions,
         topic_replication_factor=settings.topic_replicas,
         broker_commit_interval=settings.commit_interval_s,
+        broker_session_timeout=settings.session_timeout_s,
         processing_guarantee=settings.processing_guarantee,
         key_serializer="raw",
         value_serializer="raw",
@@ -136,6 +138,20 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
             await reject(stage, f"internal error: {type(exc).__name__}: {exc}", event)
         return None
 
+    async def send(
+        stage: Stage, event: faust.EventT[bytes], topic: faust.TopicT, records: Sequence[tuple[str, BaseModel]]
+    ) -> None:
+        """Send a stage's (key, payload) outputs. An output the broker would refuse for its size is caught first
+        and the event dead-lettered: a failed send would crash the agent, and Faust would commit past the event."""
+        encoded = [(key.encode(), encode(payload)) for key, payload in records]
+        too_big = max(len(value) for _, value in encoded)
+        if too_big > settings.max_message_bytes:
+            limit = settings.max_message_bytes
+            await reject(stage, f"output of {too_big} bytes exceeds max_message_bytes ({limit})", event)
+            return
+        for key, value in encoded:
+            await topic.send(key=key, value=value)
+
     def clean_one(value: bytes, received_at: datetime | None) -> CleanArticle:
         return cleaner(registry.RAW.decode(value), received_at=received_at)
 
@@ -147,13 +163,14 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         async for event in stream.events():
             article = await process("clean", event, clean_one, _from_epoch(event.message.timestamp))
             if article is not None:
-                await clean_topic.send(key=article.article_id.encode(), value=encode(article))
+                await send("clean", event, clean_topic, [(article.article_id, article)])
 
     @app.agent(clean_topic, name="relate")
     async def relate(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
-            for observation in await process("relate", event, relate_one) or []:
-                await observed_topic.send(key=observation.pair.encode(), value=encode(observation))
+            found = await process("relate", event, relate_one)
+            if found:
+                await send("relate", event, observed_topic, [(o.pair, o) for o in found])
 
     # Pairs with articles still inside the allowed lateness, per partition: any later article on the partition
     # moves its event time on and may finalise them (a statistical alert waits for that). In memory only: after a
@@ -193,8 +210,9 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
     @app.agent(observed_topic, name="detect")
     async def detect(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
-            for alert in await process("detect", event, detect_one, event.message.partition) or []:
-                await alerts_topic.send(key=alert.pair.encode(), value=encode(alert))
+            alerts = await process("detect", event, detect_one, event.message.partition)
+            if alerts:
+                await send("detect", event, alerts_topic, [(a.pair, a) for a in alerts])
 
     _add_views(app, pairs, progress)
     return app

@@ -25,9 +25,9 @@ class Progress:
 def check(app: Any, progress: Progress, *, stall_after_s: float = STALL_AFTER_S) -> dict[str, Any]:
     """The worker's health as a dict with `ready` and `live` and the reasons behind them."""
     now = time.monotonic()
-    dead_agents = sorted(
-        agent.name for agent in app.agents.values() if any(actor.crashed for actor in agent._actors)
-    )
+    # An agent is dead when none of its actors runs: Faust's supervisor restarts a crashed actor and keeps the
+    # crashed one in the set beside its replacement.
+    dead_agents = sorted(agent.name for agent in app.agents.values() if all(actor.crashed for actor in agent._actors))
     assigned = app.consumer.assignment() if app.consumer is not None else set()
     recovering = bool(app.in_recovery) or bool(app.rebalancing)
     lag = _lag(app, assigned)

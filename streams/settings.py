@@ -25,6 +25,12 @@ class Settings(BaseSettings):
     web_host: str = Field(default="127.0.0.1", description="where the HTTP views bind")
     web_port: int = Field(default=6066, ge=0, le=65535)
     commit_interval_s: float = Field(default=1.0, gt=0)
+    session_timeout_s: float = Field(
+        default=15.0, gt=0, description="a worker silent this long loses its partitions (Faust's default is 60 s)"
+    )
+    max_message_bytes: int = Field(
+        default=1_000_000, gt=0, description="largest record the worker sends; larger outputs are dead-lettered"
+    )
     processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
 
     max_body_bytes: int = Field(default=2_000_000, gt=0, description="larger articles are dead-lettered")
