@@ -22,7 +22,9 @@ def test_hostile_events_are_processed_or_dead_lettered_and_good_ones_come_out(
     kafka_bootstrap: str, fresh_topics: Any, tmp_path: Path
 ) -> None:
     # One 50 MB body among them: it must come back as a dead letter that fits a message (truncated original).
-    events = list(hostile_events(EVENTS, seed=17, big=1, large=0))
+    # One valid 1.5 MB article: cleaning accepts it, but its cleaned copy is too big to send, so it must be
+    # dead-lettered rather than crash the agent (which would commit past it and lose it).
+    events = list(hostile_events(EVENTS, seed=17, big=1, large=1))
     result = fuzz(kafka_bootstrap, tmp_path, events, stall_after_s=30, settle_timeout_s=300,
                   name=fresh_topics.prefix)
 
@@ -34,5 +36,6 @@ def test_hostile_events_are_processed_or_dead_lettered_and_good_ones_come_out(
     assert result["processed"] + result["dead_lettered"] == EVENTS
     assert result["dead_letters_without_reason"] == 0
     assert result["by_kind"]["big_body"] == {"dead_lettered": 1}
+    assert result["by_kind"]["large_valid"] == {"dead_lettered": 1}
     assert result["good_events_out"] == result["good_events"] == EVENTS // 10, result["good_events_missing"]
     assert result["worker_live_at_end"]
