@@ -1,0 +1,81 @@
+"""The readiness and liveness rules, on stand-ins for the few Faust objects they read."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from streams import health
+
+
+@dataclass
+class Actor:
+    crashed: bool = False
+
+
+@dataclass
+class Agent:
+    name: str
+    _actors: list[Actor] = field(default_factory=lambda: [Actor()])
+
+
+@dataclass
+class Consumer:
+    assigned: set[str] = field(default_factory=lambda: {"tp0"})
+    highwaters: dict[str, int] = field(default_factory=dict)
+    _read_offset: dict[str, int] = field(default_factory=dict)
+
+    def assignment(self) -> set[str]:
+        return self.assigned
+
+    def highwater(self, tp: str) -> int | None:
+        return self.highwaters.get(tp)
+
+
+@dataclass
+class App:
+    agents: dict[str, Agent] = field(default_factory=lambda: {n: Agent(n) for n in ("clean", "relate", "detect")})
+    consumer: Any = field(default_factory=Consumer)
+    in_recovery: bool = False
+    rebalancing: bool = False
+
+
+def test_a_healthy_worker_is_ready_and_live() -> None:
+    report = health.check(App(), health.Progress())
+    assert report["ready"] and report["live"], report
+
+
+def test_a_dead_agent_fails_liveness() -> None:
+    app = App()
+    app.agents["relate"]._actors = [Actor(crashed=True)]
+    report = health.check(app, health.Progress())
+    assert not report["live"] and not report["ready"]
+    assert report["dead_agents"] == ["relate"]
+
+
+def test_an_agent_restarted_by_its_supervisor_is_alive() -> None:
+    app = App()
+    app.agents["relate"]._actors = [Actor(crashed=True), Actor()]
+    assert health.check(app, health.Progress())["live"]
+
+
+def test_waiting_messages_without_progress_is_a_stall() -> None:
+    app = App()
+    app.consumer.highwaters = {"tp0": 100}
+    app.consumer._read_offset = {"tp0": 10}
+    progress = health.Progress(started_at=time.monotonic() - 120)
+    report = health.check(app, progress, stall_after_s=60)
+    assert report["stalled"] and not report["live"] and report["lag"] == 89
+    progress.tick("clean")
+    assert health.check(app, progress, stall_after_s=60)["live"]
+
+
+def test_no_partitions_or_recovery_means_not_ready_but_live() -> None:
+    app = App(in_recovery=True)
+    report = health.check(app, health.Progress())
+    assert report["live"] and not report["ready"]
+    app = App()
+    app.consumer.assigned = set()
+    report = health.check(app, health.Progress())
+    assert report["live"] and not report["ready"]
