@@ -68,3 +68,14 @@ def test_a_firefight_is_material_conflict() -> None:
 def test_pounding_a_town_is_material_conflict() -> None:
     rel = by_pair("Russian jets pounded Ukrainian positions near the river.")["RUS-UKR"]
     assert rel.polarity == "conflict" and rel.quad == 4
+
+
+def test_a_report_released_is_not_a_release_and_its_allegation_decides() -> None:
+    rel = by_pair("A report released on Monday in Lima alleged that Bolivia had armed smugglers from Peru.")
+    assert rel["BOL-PER"].polarity == "conflict" and rel["BOL-PER"].quad == 3
+
+
+def test_aid_named_as_such_is_material_even_when_support_follows() -> None:
+    # "provided" alone is vague; "assistance" names the act, so it outweighs the verbal "support" after it.
+    rel = by_pair("Japan provided emergency assistance to Bangladesh to support flood victims.")["BGD-JPN"]
+    assert rel.polarity == "cooperation" and rel.quad == 2
