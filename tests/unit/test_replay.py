@@ -38,3 +38,20 @@ def test_after_warm_coverage_the_birthday_article_cools_china_and_north_korea(tm
 
 def test_the_warm_history_alone_alerts_nothing(tmp_path: Path) -> None:
     assert replayed(archive(tmp_path, ARTICLES / "chn_prk_warm_history.jsonl")) == []
+
+
+def test_the_demo_timeline_alerts_its_thaw_and_its_falling_out_and_nothing_else() -> None:
+    from streams.demo import CORPUS
+
+    alerts = replayed(CORPUS)
+    kinds = {(a.pair, a.kind) for a in alerts}
+    assert ("JPN-KOR", "warming") in kinds
+    assert ("CAN-IND", "cooling") in kinds or ("CAN-IND", "rupture") in kinds
+    # The steady pairs (France-Germany, Russia-Ukraine, United States-China) and no others.
+    assert {a.pair for a in alerts} == {"JPN-KOR", "CAN-IND"}
+    assert not any(a.pair == "JPN-KOR" and a.kind in ("cooling", "rupture") for a in alerts)
+    assert not any(a.pair == "CAN-IND" and a.kind in ("warming", "rapprochement") for a in alerts)
+    statistical = [a for a in alerts if a.trigger == "statistical"]
+    assert [(a.pair, a.kind) for a in statistical] == [("CAN-IND", "cooling")]
+    assert statistical[0].baseline > 0 > statistical[0].current
+    assert len({a.alert_id for a in alerts}) == len(alerts)
