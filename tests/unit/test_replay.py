@@ -47,7 +47,7 @@ def test_the_demo_timeline_alerts_its_thaw_and_its_falling_out_and_nothing_else(
     kinds = {(a.pair, a.kind) for a in alerts}
     assert ("JPN-KOR", "warming") in kinds
     assert ("CAN-IND", "cooling") in kinds or ("CAN-IND", "rupture") in kinds
-    # The steady pairs (France-Germany, Russia-Ukraine, United States-China) and no others.
+    # Nothing for the steady pairs (France-Germany, Russia-Ukraine, United States-China).
     assert {a.pair for a in alerts} == {"JPN-KOR", "CAN-IND"}
     assert not any(a.pair == "JPN-KOR" and a.kind in ("cooling", "rupture") for a in alerts)
     assert not any(a.pair == "CAN-IND" and a.kind in ("warming", "rapprochement") for a in alerts)
