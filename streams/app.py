@@ -11,7 +11,9 @@ same records again, which consumers drop by id; the detect stage skips observati
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -27,7 +29,7 @@ from streams import topics as registry
 from streams.domain.cleaning import DuplicateIndex
 from streams.domain.detection import DetectorConfig, PairState, advance, observe
 from streams.models import CleanArticle, RelationObservation, RelationshipAlert, Stage
-from streams.pipeline import Cleaner, StageError, dead_letter, observations
+from streams.pipeline import MAX_DEAD_LETTER_KEY_BYTES, Cleaner, StageError, dead_letter, observations
 from streams.settings import Settings
 from streams.topics import BadEvent, encode
 
@@ -101,8 +103,9 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         default=None,
         partitions=settings.topic_partitions,
         # Faust picks a table's codecs from its types (bytes -> raw, else json) for the store, the changelog and
-        # recovery alike; serializer arguments are not honoured on recovery.
-        key_type=str,
+        # recovery alike; serializer arguments are not honoured on recovery. Raw keys also make the HTTP router
+        # place a pair in the partition that relations.observed puts it in (a JSON key hashes elsewhere).
+        key_type=bytes,
         value_type=bytes,
         help="each pair's detection state: PairState as JSON bytes",
     )
@@ -124,7 +127,8 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
             offset=message.offset,
             key=message.key,
         )
-        await deadletter_topic.send(key=message.key, value=encode(letter))
+        key = message.key[:MAX_DEAD_LETTER_KEY_BYTES] if message.key else None
+        await deadletter_topic.send(key=key, value=encode(letter))
 
     async def process(stage: Stage, event: faust.EventT[bytes], work: Callable[..., T], *args: Any) -> T | None:
         """Run one stage on one event; anything that fails goes to the dead-letter topic with its reason."""
@@ -149,8 +153,14 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
             limit = settings.max_message_bytes
             await reject(stage, f"output of {too_big} bytes exceeds max_message_bytes ({limit})", event)
             return
-        for key, value in encoded:
-            await topic.send(key=key, value=value)
+        # Wait for the broker's acknowledgement before the event counts as done: Faust commits the offset once the
+        # agent moves on, so an output that failed to arrive would otherwise be lost.
+        delivered = [await topic.send(key=key, value=value) for key, value in encoded]
+        try:
+            await asyncio.gather(*delivered)
+        except Exception:
+            log.critical("could not deliver %s's outputs to %s; stopping so the event is re-read", stage, topic)
+            os._exit(75)  # no commit happens: the event is delivered again to whichever worker takes over
 
     def clean_one(value: bytes, received_at: datetime | None) -> CleanArticle:
         return cleaner(registry.RAW.decode(value), received_at=received_at)
@@ -172,24 +182,41 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
             if found:
                 await send("relate", event, observed_topic, [(o.pair, o) for o in found])
 
-    # Pairs with articles still inside the allowed lateness, per partition: any later article on the partition
-    # moves its event time on and may finalise them (a statistical alert waits for that). In memory only: after a
-    # restart a waiting pair is finalised by its own next article instead.
-    waiting: dict[int, set[str]] = {}
+    # Pairs with articles still inside the allowed lateness, per partition, with the time of their earliest one:
+    # a later article on the partition moves its event time on and may finalise them (a statistical alert waits
+    # for that). In memory only: after a restart a waiting pair is finalised by its own next article instead.
+    waiting: dict[int, dict[str, datetime]] = {}
     stream_time: dict[int, datetime] = {}
     lateness = timedelta(hours=detector_config.allowed_lateness_hours)
 
     def load(pair: str) -> PairState | None:
-        stored = pairs.get(pair)
+        stored = pairs.get(pair.encode())
         return PairState.model_validate_json(stored) if stored is not None else None
 
     def save(state: PairState, partition: int) -> None:
         # JSON bytes, not dicts: a third of the memory in the in-memory store (benchmarks/detection.py).
-        pairs[state.pair] = state.model_dump_json().encode()
+        pairs[state.pair.encode()] = state.model_dump_json().encode()
         if state.pending:
-            waiting.setdefault(partition, set()).add(state.pair)
+            waiting.setdefault(partition, {})[state.pair] = state.pending[0].published_at
         else:
-            waiting.get(partition, set()).discard(state.pair)
+            waiting.get(partition, {}).pop(state.pair, None)
+
+    def finalise_waiting(partition: int, now: datetime, skip: str) -> list[RelationshipAlert]:
+        alerts: list[RelationshipAlert] = []
+        due = sorted(p for p, first in waiting.get(partition, {}).items() if p != skip and first <= now - lateness)
+        for pair in due:
+            try:
+                other = load(pair)
+                if other is None:
+                    waiting[partition].pop(pair, None)
+                    continue
+                other, more = advance(other, now - lateness, detector_config)
+                save(other, partition)
+                alerts.extend(more)
+            except Exception:  # one pair's bad state must not fail every later event of the partition
+                log.exception("could not finalise waiting pair %s; it waits for its own next article", pair)
+                waiting[partition].pop(pair, None)
+        return alerts
 
     def detect_one(value: bytes, partition: int) -> list[RelationshipAlert]:
         observation = registry.OBSERVED.decode(value)
@@ -197,15 +224,7 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         save(state, partition)
         now = max(stream_time.get(partition, observation.published_at), observation.published_at)
         stream_time[partition] = now
-        for pair in sorted(waiting.get(partition, set()) - {observation.pair}):
-            other = load(pair)
-            if other is None:
-                waiting[partition].discard(pair)
-                continue
-            other, more = advance(other, now - lateness, detector_config)
-            save(other, partition)
-            alerts.extend(more)
-        return alerts
+        return alerts + finalise_waiting(partition, now, skip=observation.pair)
 
     @app.agent(observed_topic, name="detect")
     async def detect(stream: faust.StreamT[bytes]) -> None:
@@ -241,13 +260,13 @@ def _add_views(app: faust.App, pairs: Any, progress: health.Progress) -> None:
     class Pairs(View):
         async def get(self, request: Request) -> Response:
             # Only this worker's partitions: each worker answers for the pairs it owns.
-            return self.json({"pairs": {pair: _summary(value) for pair, value in pairs.items()}})
+            return self.json({"pairs": {pair.decode(): _summary(value) for pair, value in pairs.items()}})
 
     @app.page("/pairs/{pair}")
     class PairView(View):
         @app.table_route(table=pairs, match_info="pair")  # type: ignore[arg-type]
         async def get(self, request: Request, pair: str) -> Response:
-            value = pairs.get(pair)
+            value = pairs.get(pair.encode())
             if value is None:
                 return self.json({"error": f"no history for pair {pair}"}, status=404)
             return self.json({"pair": pair, "state": orjson.loads(value)})
@@ -255,7 +274,7 @@ def _add_views(app: faust.App, pairs: Any, progress: health.Progress) -> None:
 
 def _summary(value: bytes) -> dict[str, Any]:
     """A pair's current level, baseline and last alert, for the list view."""
-    state = PairState.model_validate_json(value).model_dump(mode="json")
+    state = orjson.loads(value)  # no model validation: the list view must stay cheap with thousands of pairs
     return {
         "current": round(state["recent"]["mean"], 2),
         "baseline": round(state["baseline"]["mean"], 2),

@@ -113,7 +113,7 @@ async def wait_drained(bootstrap: str, settings: Settings, *, timeout_s: float, 
     """Wait until the worker's group has committed everything on its input topics, twice `quiet_s` apart."""
     inputs = [settings.topic(spec.name) for spec in (registry.RAW, registry.CLEAN, registry.OBSERVED)]
     deadline = time.monotonic() + timeout_s
-    settled = 0
+    settled, lag = 0, -1
     while time.monotonic() < deadline:
         lag = await group_lag(bootstrap, settings, settings.app_id, inputs)
         settled = settled + 1 if lag == 0 else 0

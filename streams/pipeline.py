@@ -22,11 +22,16 @@ from streams.models import (
 )
 from streams.topics import RAW, BadEvent
 
-DEFAULT_MAX_BODY_BYTES = 2_000_000
+DEFAULT_MAX_BODY_BYTES = 900_000
 # A dead letter must fit Kafka's default 1 MB message limit (and the producer's max_request_size) once base64 has
 # added a third: an oversized letter cannot be sent, and the failed send kills the agent that was rejecting the
 # event. Beyond this, the letter keeps the head of the original; topic/partition/offset locate the whole event.
 MAX_DEAD_LETTER_ORIGINAL_BYTES = 512 * 1024
+# The key travels twice (as the record's key and in key_b64): keep it small, so the letter always fits.
+MAX_DEAD_LETTER_KEY_BYTES = 1024
+# A publication date further ahead than this is an error (a bad clock or a bad parse), and one such article
+# would hold a partition's event time in the future and silence its alerts.
+MAX_FUTURE = timedelta(days=1)
 
 
 class StageError(ValueError):
@@ -54,8 +59,8 @@ def dead_letter(
         error = (f"{error} [original truncated to its first {MAX_DEAD_LETTER_ORIGINAL_BYTES} of {len(original)} "
                  f"bytes, sha256 {digest}]")
         original = original[:MAX_DEAD_LETTER_ORIGINAL_BYTES]
-    if key is not None and len(key) > MAX_DEAD_LETTER_ORIGINAL_BYTES:
-        key = key[:MAX_DEAD_LETTER_ORIGINAL_BYTES]
+    if key is not None and len(key) > MAX_DEAD_LETTER_KEY_BYTES:
+        key = key[:MAX_DEAD_LETTER_KEY_BYTES]
     return DeadLetter(
         stage=stage,
         error=error,
@@ -83,6 +88,9 @@ class Cleaner:
         if not cleaned.text.strip():
             raise StageError("clean", "no article text left after cleaning")
         published_at = raw.published_at or received_at or datetime.now(UTC)
+        horizon = max(received_at or datetime.now(UTC), datetime.now(UTC)) + MAX_FUTURE
+        if published_at > horizon:
+            raise StageError("clean", f"published_at {published_at.isoformat()} is in the future")
         fingerprint, duplicate_of = "", None
         if self.dedup is not None:
             fingerprint, duplicate_of = self.dedup.check(raw.id, cleaned.text, published_at)

@@ -33,7 +33,9 @@ class Settings(BaseSettings):
     )
     processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
 
-    max_body_bytes: int = Field(default=2_000_000, gt=0, description="larger articles are dead-lettered")
+    max_body_bytes: int = Field(
+        default=900_000, gt=0, description="larger articles are dead-lettered (below max_message_bytes)"
+    )
     dedup_max_entries: int = Field(default=200_000, gt=0)
     dedup_ttl_days: float = Field(default=7.0, gt=0)
 

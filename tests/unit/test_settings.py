@@ -6,8 +6,9 @@ from streams.settings import Settings
 
 
 def test_plain_kafka_bootstrap_is_honoured(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("DYADWATCH_KAFKA_BOOTSTRAP", raising=False)
     monkeypatch.setenv("KAFKA_BOOTSTRAP", "broker-a:9092,broker-b:9092")
-    assert Settings().kafka_bootstrap == "broker-a:9092,broker-b:9092"
+    assert Settings(_env_file=None).kafka_bootstrap == "broker-a:9092,broker-b:9092"
 
 
 def test_prefixed_topic_names() -> None:
