@@ -219,18 +219,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--faults", default=",".join(FAULTS), help="comma-separated subset of: " + ", ".join(FAULTS))
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--session-timeout", type=float, default=None,
-                        help="the workers' consumer session timeout in seconds (Faust's default is 60): how long "
+                        help="the workers' consumer session timeout in seconds (Dyadwatch's default is 15): how long "
                              "the group waits for a killed member before handing its partitions on")
     parser.add_argument("--partitions", type=int, default=None,
                         help="partitions per topic (4; short 1): with 1, every stage sees the reference's order, "
                              "so any alert that differs is a loss, not a reordering")
+    parser.add_argument("--lateness-hours", type=float, default=None,
+                        help="the detector's allowed lateness for every run (default 168: the synthetic stream packs "
+                             "3 h of event time between articles into 1/20 s, so a backlog of seconds reorders by "
+                             "days; 168 h models an outage shorter than the production 1 h lateness at news pace)")
     args = parser.parse_args(argv)
     if args.partitions is None:
         args.partitions = 1 if args.short else 4
     if args.session_timeout is None and args.short:
         args.session_timeout = 10.0  # a killed member's partitions move on after 10 s instead of Faust's 60
-    worker_env = {"BROKER_SESSION_TIMEOUT": str(args.session_timeout)} if args.session_timeout else {}
-    # Faust reads BROKER_SESSION_TIMEOUT from the environment; Dyadwatch's settings do not expose it.
+    worker_env = {"DYADWATCH_SESSION_TIMEOUT_S": str(args.session_timeout)} if args.session_timeout else {}
+    worker_env["DYADWATCH_ALLOWED_LATENESS_HOURS"] = str(args.lateness_hours or 168.0)
     count = args.articles or (120 if args.short else 300)
     rate = args.rate or (15.0 if args.short else 20.0)
     wanted = [f.strip() for f in args.faults.split(",") if f.strip()]

@@ -114,6 +114,8 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         dedup=DuplicateIndex(max_entries=settings.dedup_max_entries, ttl=timedelta(days=settings.dedup_ttl_days)),
     )
     detector_config = DetectorConfig()
+    if settings.allowed_lateness_hours is not None:
+        detector_config = detector_config.model_copy(update={"allowed_lateness_hours": settings.allowed_lateness_hours})
 
     async def reject(stage: Stage, error: str, event: faust.EventT[bytes]) -> None:
         message = event.message

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     )
     processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
 
+    allowed_lateness_hours: float | None = Field(
+        default=None, gt=0, description="event-time lateness the detector tolerates (unset: its 1 h default)"
+    )
     max_body_bytes: int = Field(
         default=900_000, gt=0, description="larger articles are dead-lettered (below max_message_bytes)"
     )

@@ -34,9 +34,9 @@ def test_sigkill_mid_stream_loses_nothing_and_repeats_only_identical_records(
     articles = synthetic_articles(ARTICLES, seed=61)
     expected = expected_offline(articles)
     assert len(expected) >= ARTICLES * 0.9, "the synthetic articles should nearly all yield an observation"
-    # The replacement joins while the killed member still holds its partitions; with Faust's 60 s default
-    # session timeout the group would wait that long for it. The outcome under test does not depend on it.
-    run = Run(kafka_bootstrap, tmp_path, name=fresh_topics.prefix, extra_env={"BROKER_SESSION_TIMEOUT": "10"})
+    # The replacement joins while the killed member still holds its partitions; the group waits a session timeout
+    # for it (15 s by default), shortened here to keep the test quick. The outcome under test does not depend on it.
+    run = Run(kafka_bootstrap, tmp_path, name=fresh_topics.prefix, extra_env={"DYADWATCH_SESSION_TIMEOUT_S": "10"})
     run.create_topics()
     publisher = Publisher(kafka_bootstrap, run.settings, run.topic(registry.RAW), articles, rate_per_s=20)
     try:
