@@ -83,7 +83,6 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         web_router_enabled=False,
         consumer_auto_offset_reset="earliest",
     )
-    progress = health.Progress()
 
     def topic(spec: registry.Topic[Any], partitions: int | None = None) -> faust.TopicT:
         return app.topic(
@@ -98,6 +97,13 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
     observed_topic = topic(registry.OBSERVED, settings.topic_partitions)
     alerts_topic = topic(registry.ALERTS, settings.topic_partitions)
     deadletter_topic = topic(registry.DEADLETTER)
+    progress = health.Progress(
+        inputs={
+            raw_topic.get_topic_name(): "clean",
+            clean_topic.get_topic_name(): "relate",
+            observed_topic.get_topic_name(): "detect",
+        }
+    )
     pairs = app.Table(
         "pairs",
         default=None,

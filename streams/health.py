@@ -13,6 +13,7 @@ STALL_AFTER_S = 60.0
 class Progress:
     """What the agents report as they work; read by the health views."""
 
+    inputs: dict[str, str] = field(default_factory=dict)  # input topic -> the agent that reads it
     started_at: float = field(default_factory=time.monotonic)
     last_event_at: dict[str, float] = field(default_factory=dict)
     events: dict[str, int] = field(default_factory=dict)
@@ -30,9 +31,14 @@ def check(app: Any, progress: Progress, *, stall_after_s: float = STALL_AFTER_S)
     dead_agents = sorted(agent.name for agent in app.agents.values() if all(actor.crashed for actor in agent._actors))
     assigned = app.consumer.assignment() if app.consumer is not None else set()
     recovering = bool(app.in_recovery) or bool(app.rebalancing)
-    lag = _lag(app, assigned)
+    lag = _lag_by_topic(app, assigned)
+    # Each agent is judged on its own input: a stuck detect agent must not hide behind a busy clean agent.
+    stalled = sorted(
+        agent
+        for topic, agent in progress.inputs.items()
+        if lag.get(topic, 0) > 0 and now - progress.last_event_at.get(agent, progress.started_at) > stall_after_s
+    )
     last = max(progress.last_event_at.values(), default=progress.started_at)
-    stalled = lag > 0 and now - last > stall_after_s
     live = not dead_agents and not stalled
     ready = live and bool(assigned) and not recovering
     return {
@@ -41,17 +47,17 @@ def check(app: Any, progress: Progress, *, stall_after_s: float = STALL_AFTER_S)
         "dead_agents": dead_agents,
         "assigned_partitions": len(assigned),
         "recovering": recovering,
-        "lag": lag,
+        "lag": sum(lag.get(topic, 0) for topic in progress.inputs),
         "stalled": stalled,
         "seconds_since_progress": round(now - last, 1),
         "events": dict(progress.events),
     }
 
 
-def _lag(app: Any, assigned: set[Any]) -> int:
-    """Messages known to be waiting on the assigned partitions (0 when unknown)."""
+def _lag_by_topic(app: Any, assigned: set[Any]) -> dict[str, int]:
+    """Messages known to be waiting on the assigned partitions, by topic (absent when unknown)."""
     consumer = app.consumer
-    total = 0
+    lag: dict[str, int] = {}
     for tp in assigned:
         try:
             highwater = consumer.highwater(tp)
@@ -59,5 +65,5 @@ def _lag(app: Any, assigned: set[Any]) -> int:
             continue
         read = consumer._read_offset.get(tp)
         if highwater is not None and read is not None:
-            total += max(0, highwater - read - 1)
-    return total
+            lag[tp.topic] = lag.get(tp.topic, 0) + max(0, highwater - read - 1)
+    return lag

@@ -20,16 +20,26 @@ class Agent:
     _actors: list[Actor] = field(default_factory=lambda: [Actor()])
 
 
+@dataclass(frozen=True)
+class TP:
+    topic: str
+    partition: int = 0
+
+
+RAW, OBSERVED = TP("articles.raw"), TP("relations.observed")
+INPUTS = {"articles.raw": "clean", "articles.clean": "relate", "relations.observed": "detect"}
+
+
 @dataclass
 class Consumer:
-    assigned: set[str] = field(default_factory=lambda: {"tp0"})
-    highwaters: dict[str, int] = field(default_factory=dict)
-    _read_offset: dict[str, int] = field(default_factory=dict)
+    assigned: set[TP] = field(default_factory=lambda: {RAW, OBSERVED})
+    highwaters: dict[TP, int] = field(default_factory=dict)
+    _read_offset: dict[TP, int] = field(default_factory=dict)
 
-    def assignment(self) -> set[str]:
+    def assignment(self) -> set[TP]:
         return self.assigned
 
-    def highwater(self, tp: str) -> int | None:
+    def highwater(self, tp: TP) -> int | None:
         return self.highwaters.get(tp)
 
 
@@ -42,14 +52,14 @@ class App:
 
 
 def test_a_healthy_worker_is_ready_and_live() -> None:
-    report = health.check(App(), health.Progress())
+    report = health.check(App(), health.Progress(inputs=INPUTS))
     assert report["ready"] and report["live"], report
 
 
 def test_a_dead_agent_fails_liveness() -> None:
     app = App()
     app.agents["relate"]._actors = [Actor(crashed=True)]
-    report = health.check(app, health.Progress())
+    report = health.check(app, health.Progress(inputs=INPUTS))
     assert not report["live"] and not report["ready"]
     assert report["dead_agents"] == ["relate"]
 
@@ -57,25 +67,35 @@ def test_a_dead_agent_fails_liveness() -> None:
 def test_an_agent_restarted_by_its_supervisor_is_alive() -> None:
     app = App()
     app.agents["relate"]._actors = [Actor(crashed=True), Actor()]
-    assert health.check(app, health.Progress())["live"]
+    assert health.check(app, health.Progress(inputs=INPUTS))["live"]
 
 
 def test_waiting_messages_without_progress_is_a_stall() -> None:
     app = App()
-    app.consumer.highwaters = {"tp0": 100}
-    app.consumer._read_offset = {"tp0": 10}
-    progress = health.Progress(started_at=time.monotonic() - 120)
+    app.consumer.highwaters = {RAW: 100}
+    app.consumer._read_offset = {RAW: 10}
+    progress = health.Progress(inputs=INPUTS, started_at=time.monotonic() - 120)
     report = health.check(app, progress, stall_after_s=60)
-    assert report["stalled"] and not report["live"] and report["lag"] == 89
+    assert report["stalled"] == ["clean"] and not report["live"] and report["lag"] == 89
     progress.tick("clean")
     assert health.check(app, progress, stall_after_s=60)["live"]
 
 
+def test_a_stuck_agent_is_not_hidden_by_a_busy_one() -> None:
+    app = App()
+    app.consumer.highwaters = {RAW: 100, OBSERVED: 50}
+    app.consumer._read_offset = {RAW: 99, OBSERVED: 10}
+    progress = health.Progress(inputs=INPUTS, started_at=time.monotonic() - 120)
+    progress.tick("clean")  # clean keeps working; detect has not moved for two minutes with 39 waiting
+    report = health.check(app, progress, stall_after_s=60)
+    assert report["stalled"] == ["detect"] and not report["live"]
+
+
 def test_no_partitions_or_recovery_means_not_ready_but_live() -> None:
     app = App(in_recovery=True)
-    report = health.check(app, health.Progress())
+    report = health.check(app, health.Progress(inputs=INPUTS))
     assert report["live"] and not report["ready"]
     app = App()
     app.consumer.assigned = set()
-    report = health.check(app, health.Progress())
+    report = health.check(app, health.Progress(inputs=INPUTS))
     assert report["live"] and not report["ready"]
