@@ -14,12 +14,14 @@ from pathlib import Path
 
 import click
 import orjson
+from aiokafka import AIOKafkaConsumer
 
 from streams import kafka_io
 from streams import topics as registry
 from streams.models import RelationObservation, RelationshipAlert
 from streams.runner import WorkerProcess
 from streams.settings import Settings
+from streams.topics import BadEvent
 
 CORPUS = Path(__file__).with_name("corpus.jsonl")
 
@@ -102,24 +104,29 @@ async def _feed_and_show(
 
         async def show() -> None:
             async for message in consumer:
-                assert message.value is not None
-                if message.topic == observed:
-                    counts["observations"] += 1
-                    _show_observation(registry.OBSERVED.decode(message.value))
-                elif message.topic == alerts:
-                    counts["alerts"] += 1
-                    _show_alert(registry.ALERTS.decode(message.value))
-                else:
-                    counts["dead letters"] += 1
-                    letter = registry.DEADLETTER.decode(message.value)
-                    click.secho(f"  dead letter [{letter.stage}]: {letter.error}", fg="red")
+                try:
+                    _show(message.topic, message.value or b"")
+                except BadEvent as exc:  # someone else's record on our topics: say so and go on
+                    click.secho(f"  unreadable record on {message.topic}: {exc}", fg="red")
+
+        def _show(topic: str, value: bytes) -> None:
+            if topic == observed:
+                counts["observations"] += 1
+                _show_observation(registry.OBSERVED.decode(value))
+            elif topic == alerts:
+                counts["alerts"] += 1
+                _show_alert(registry.ALERTS.decode(value))
+            else:
+                counts["dead letters"] += 1
+                letter = registry.DEADLETTER.decode(value)
+                click.secho(f"  dead letter [{letter.stage}]: {letter.error}", fg="red")
 
         printer = asyncio.create_task(show())
         click.echo(f"publishing {len(records)} articles to {settings.topic(registry.RAW.name)}...")
         await kafka_io.publish(bootstrap, settings, settings.topic(registry.RAW.name), records, pause_s=pause_s)
         if once:
             await kafka_io.wait_drained(bootstrap, settings, timeout_s=timeout_s)
-            await asyncio.sleep(1.0)  # let the printer catch up with the last records
+            await _caught_up(consumer, timeout_s=30.0)
             printer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await printer
@@ -128,6 +135,17 @@ async def _feed_and_show(
         click.echo("all articles published; watching for more (Ctrl-C to stop)")
         await printer
     return 0
+
+
+async def _caught_up(consumer: AIOKafkaConsumer, *, timeout_s: float) -> None:
+    """Wait until the printer has read its topics up to their current ends."""
+    ends = await consumer.end_offsets(list(consumer.assignment()))
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        positions = [await consumer.position(tp) for tp in ends]
+        if all(position >= ends[tp] for tp, position in zip(ends, positions, strict=True)):
+            return
+        await asyncio.sleep(0.1)
 
 
 def _show_observation(obs: RelationObservation) -> None:
