@@ -53,10 +53,32 @@ async def ensure_topics(bootstrap: str, settings: Settings) -> None:
         await admin.close()
 
 
-async def publish(bootstrap: str, settings: Settings, topic: str, records: Iterable[tuple[bytes | None, bytes]],
-                  *, pause_s: float = 0.0) -> int:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True,
-                                **client_options(settings))
+async def delete_topics_with_prefix(bootstrap: str, settings: Settings, prefix: str) -> list[str]:
+    """Delete every topic whose name starts with `prefix` (a run's topics and its changelogs); returns them."""
+    if not prefix:
+        raise ValueError("refusing to delete topics without a prefix")
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000, **client_options(settings))
+    await admin.start()
+    try:
+        names = [name for name in await admin.list_topics() if name.startswith(prefix)]
+        if names:
+            await admin.delete_topics(names, timeout_ms=10_000)
+        return names
+    finally:
+        await admin.close()
+
+
+async def publish(
+    bootstrap: str,
+    settings: Settings,
+    topic: str,
+    records: Iterable[tuple[bytes | None, bytes]],
+    *,
+    pause_s: float = 0.0,
+) -> int:
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, **client_options(settings)
+    )
     await producer.start()
     sent = 0
     try:
@@ -74,8 +96,12 @@ async def publish(bootstrap: str, settings: Settings, topic: str, records: Itera
 async def reading(bootstrap: str, settings: Settings, *topic_names: str) -> AsyncIterator[AIOKafkaConsumer]:
     """A consumer from the beginning of the given topics, outside any group (reads everything, commits nothing)."""
     consumer = AIOKafkaConsumer(
-        *topic_names, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False,
-        group_id=None, **client_options(settings),
+        *topic_names,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+        **client_options(settings),
     )
     await consumer.start()
     try:

@@ -73,13 +73,16 @@ def _run_with_worker(
     with worker:
         worker.wait_ready()
         click.echo(f"worker ready; HTTP views on http://127.0.0.1:{worker.web_port}/pairs")
+        status = 0
         try:
-            return asyncio.run(_feed_and_show(bootstrap, settings, records, once, pause_s, timeout_s))
+            status = asyncio.run(_feed_and_show(bootstrap, settings, records, once, pause_s, timeout_s))
         except KeyboardInterrupt:
             click.echo("\nstopping...")
-            return 0
-        finally:
-            click.echo("stopping the worker...")
+        click.echo("stopping the worker...")
+    # The run's topics and changelogs held only this demo's history.
+    with contextlib.suppress(Exception):
+        asyncio.run(kafka_io.delete_topics_with_prefix(bootstrap, settings, run))
+    return status
 
 
 def _key(line: bytes) -> bytes | None:

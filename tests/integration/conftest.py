@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from streams import kafka_io
 from streams.kafka_local import ensure_broker
+from streams.settings import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -62,16 +64,7 @@ def _delete_topics_with_prefix(bootstrap: str, prefix: str) -> None:
     """Best-effort tidy-up so a long-lived dev broker does not pile up test topics."""
 
     async def delete() -> None:
-        from aiokafka.admin import AIOKafkaAdminClient
-
-        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
-        await admin.start()
-        try:
-            names = [name for name in await admin.list_topics() if name.startswith(prefix)]
-            if names:
-                await admin.delete_topics(names, timeout_ms=10_000)
-        finally:
-            await admin.close()
+        await kafka_io.delete_topics_with_prefix(bootstrap, Settings(kafka_bootstrap=bootstrap), prefix)
 
     # Own loop in a worker thread: the test's event loop may still be open.
     with ThreadPoolExecutor(max_workers=1) as pool:
