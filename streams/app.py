@@ -190,9 +190,10 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
             if found:
                 await send("relate", event, observed_topic, [(o.pair, o) for o in found])
 
-    # Pairs with articles still inside the allowed lateness, per partition, with the time of their earliest one:
-    # a later article on the partition moves its event time on and may finalise them (a statistical alert waits
-    # for that). In memory only: after a restart a waiting pair is finalised by its own next article instead.
+    # Pairs with articles still inside the allowed lateness, per partition, with the time of their newest article:
+    # once the partition's event time is the allowed lateness past it, the pair is finalised (a statistical alert
+    # waits for that; advance() does nothing sooner). In memory only: after a restart a waiting pair is finalised
+    # by its own next article instead.
     waiting: dict[int, dict[str, datetime]] = {}
     stream_time: dict[int, datetime] = {}
     lateness = timedelta(hours=detector_config.allowed_lateness_hours)
@@ -205,13 +206,13 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         # JSON bytes, not dicts: a third of the memory in the in-memory store (benchmarks/detection.py).
         pairs[state.pair.encode()] = state.model_dump_json().encode()
         if state.pending:
-            waiting.setdefault(partition, {})[state.pair] = state.pending[0].published_at
+            waiting.setdefault(partition, {})[state.pair] = state.max_seen
         else:
             waiting.get(partition, {}).pop(state.pair, None)
 
     def finalise_waiting(partition: int, now: datetime, skip: str) -> list[RelationshipAlert]:
         alerts: list[RelationshipAlert] = []
-        due = sorted(p for p, first in waiting.get(partition, {}).items() if p != skip and first <= now - lateness)
+        due = sorted(p for p, newest in waiting.get(partition, {}).items() if p != skip and newest <= now - lateness)
         for pair in due:
             try:
                 other = load(pair)

@@ -260,6 +260,24 @@ def test_a_statistical_alert_waits_for_event_time_to_pass_the_confirming_article
     assert kinds(released) == [("CHN-PRK", "cooling", "statistical")]
 
 
+def test_other_pairs_moving_event_time_on_do_not_make_an_article_late_for_its_own_pair() -> None:
+    # The partition's clock (other pairs' articles) can race ahead of this pair's, e.g. when a rebalance stalls part
+    # of the upstream input: an article within the allowed lateness of its own pair's newest must still count.
+    history = warm_history()
+    t = history[-1].published_at + timedelta(days=10)
+    first = obs("CHN-PRK", 1.0, t, "Northern Wire")
+    middle = obs("CHN-PRK", 0.5, t + timedelta(minutes=20), "Continental Post")
+    newest = obs("CHN-PRK", 1.5, t + timedelta(minutes=40), "Coastline Times")
+    ordered, ordered_alerts = feed([*history, first, middle, newest])
+    states, _ = feed([*history, first, newest], finish=False)
+    state, early = advance(states["CHN-PRK"], t + timedelta(minutes=30), CONFIG)  # partition clock minus lateness
+    state, later = observe(state, middle, CONFIG)
+    state, rest = flush(state, CONFIG)
+    assert state.late == 0
+    assert state.model_copy(update={"seen": ""}) == ordered["CHN-PRK"].model_copy(update={"seen": ""})
+    assert [*early, *later, *rest] == [a for a in ordered_alerts if a.trigger == "statistical"]
+
+
 def test_zero_lateness_finalises_each_article_on_arrival() -> None:
     config = DetectorConfig(allowed_lateness_hours=0)
     _, alerts = feed([*warm_history(), *cool_run(count=4)], config, finish=False)

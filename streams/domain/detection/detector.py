@@ -11,8 +11,9 @@ window has closed.
 Reported changes are decided on arrival (see reported.py for why that stays order-independent).
 
 Statistical alerts are raised when the watermark passes the article that confirms them: with a busy pair, on
-the next article; otherwise when the caller advances time. Call `advance(state, watermark)` from a timer with
-the partition's stream time minus the allowed lateness, and `flush(state)` at the end of a finite input (replay).
+the next article; otherwise when the caller advances time past the pair's newest article. Call
+`advance(state, watermark)` from a timer with the partition's stream time minus the allowed lateness, and
+`flush(state)` at the end of a finite input (replay).
 
 Duplicates (`duplicate_of` set) move the pair's clock and are counted, but are not evidence: no level, no
 trigger. Redelivered observations (same observation_id, recently seen) change nothing, so at-least-once
@@ -77,9 +78,13 @@ def observe(
 
 
 def advance(state: PairState, watermark: datetime, config: DetectorConfig) -> tuple[PairState, list[RelationshipAlert]]:
-    """Event time has reached `watermark` (e.g. the partition's stream time minus the allowed lateness):
-    finalise the pair's articles published up to it."""
-    if watermark > state.watermark:
+    """Event time has reached `watermark` (e.g. the partition's stream time minus the allowed lateness) without an
+    article of this pair: once it has passed the pair's newest article, finalise everything pending.
+
+    Before that the pair's own clock decides. Other pairs' articles can run ahead of this pair's by more than the
+    allowed lateness (a rebalance stalls part of the upstream input while the rest flows on), and moving the pair's
+    watermark with them would make an article late that is well within the lateness of its own pair's newest."""
+    if watermark >= state.max_seen and watermark > state.watermark:
         state.watermark = watermark
     return state, _finalise(state, state.watermark, config)
 
