@@ -45,37 +45,28 @@ def test_agreeing_to_cooperate_is_cooperation() -> None:
     assert rel.polarity == "cooperation"
 
 
-def test_vowing_to_retaliate_is_verbal_conflict() -> None:
-    rel = by_pair("Armenia vowed to retaliate against Azerbaijan.")["ARM-AZE"]
-    assert rel.polarity == "conflict" and rel.quad == 3
-
-
-def test_letting_prisoners_go_free_is_material_cooperation() -> None:
-    rel = by_pair("Venezuela let free four Colombian fishermen held in a military prison.")["COL-VEN"]
-    assert rel.polarity == "cooperation" and rel.quad == 2
-
-
-def test_apprehending_a_foreigner_is_material_conflict() -> None:
-    rel = by_pair("Border guards of Georgia apprehended two Armenian smugglers.")
-    assert rel["ARM-GEO"].polarity == "conflict" and rel["ARM-GEO"].quad == 4
-
-
-def test_a_firefight_is_material_conflict() -> None:
-    rel = by_pair("Indian troops engaged Pakistani soldiers in a firefight near the border.")["IND-PAK"]
-    assert rel.polarity == "conflict" and rel.quad == 4
-
-
-def test_pounding_a_town_is_material_conflict() -> None:
-    rel = by_pair("Russian jets pounded Ukrainian positions near the river.")["RUS-UKR"]
-    assert rel.polarity == "conflict" and rel.quad == 4
-
-
-def test_a_report_released_is_not_a_release_and_its_allegation_decides() -> None:
-    rel = by_pair("A report released on Monday in Lima alleged that Bolivia had armed smugglers from Peru.")
-    assert rel["BOL-PER"].polarity == "conflict" and rel["BOL-PER"].quad == 3
-
-
-def test_aid_named_as_such_is_material_even_when_support_follows() -> None:
-    # "provided" alone is vague; "assistance" names the act, so it outweighs the verbal "support" after it.
-    rel = by_pair("Japan provided emergency assistance to Bangladesh to support flood victims.")["BGD-JPN"]
-    assert rel.polarity == "cooperation" and rel.quad == 2
+@pytest.mark.parametrize(
+    ("sentence", "pair", "polarity", "quad"),
+    [
+        # vowing to retaliate is verbal conflict
+        ("Armenia vowed to retaliate against Azerbaijan.", "ARM-AZE", "conflict", 3),
+        # letting prisoners go free is material cooperation
+        ("Venezuela let free four Colombian fishermen held in a military prison.", "COL-VEN", "cooperation", 2),
+        # apprehending a foreigner is material conflict
+        ("Border guards of Georgia apprehended two Armenian smugglers.", "ARM-GEO", "conflict", 4),
+        ("Indian troops engaged Pakistani soldiers in a firefight near the border.", "IND-PAK", "conflict", 4),
+        ("Russian jets pounded Ukrainian positions near the river.", "RUS-UKR", "conflict", 4),
+        # a report released is not a release: its allegation decides
+        (
+            "A report released on Monday in Lima alleged that Bolivia had armed smugglers from Peru.",
+            "BOL-PER",
+            "conflict",
+            3,
+        ),
+        # "provided" alone is vague; "assistance" names the act, so it outweighs the verbal "support" after it
+        ("Japan provided emergency assistance to Bangladesh to support flood victims.", "BGD-JPN", "cooperation", 2),
+    ],
+)
+def test_common_acts_get_their_polarity_and_quad(sentence: str, pair: str, polarity: str, quad: int) -> None:
+    rel = by_pair(sentence)[pair]
+    assert rel.polarity == polarity and rel.quad == quad
