@@ -84,19 +84,12 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         consumer_auto_offset_reset="earliest",
     )
 
-    def topic(spec: registry.Topic[Any], partitions: int | None = None) -> faust.TopicT:
-        return app.topic(
-            settings.topic(spec.name),
-            key_serializer="raw",
-            value_serializer="raw",
-            partitions=partitions,
-        )
-
-    raw_topic = topic(registry.RAW)
-    clean_topic = topic(registry.CLEAN)
-    observed_topic = topic(registry.OBSERVED, settings.topic_partitions)
-    alerts_topic = topic(registry.ALERTS, settings.topic_partitions)
-    deadletter_topic = topic(registry.DEADLETTER)
+    # Every topic carries raw bytes (the app's default serializers): the registry decodes them, so that an event
+    # that does not decode is dead-lettered with its original bytes instead of being dropped by Faust.
+    raw_topic, clean_topic, observed_topic, alerts_topic, deadletter_topic = (
+        app.topic(settings.topic(spec.name))
+        for spec in (registry.RAW, registry.CLEAN, registry.OBSERVED, registry.ALERTS, registry.DEADLETTER)
+    )
     progress = health.Progress(
         inputs={
             raw_topic.get_topic_name(): "clean",

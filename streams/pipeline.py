@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+import orjson
+
 from streams.domain.cleaning import DuplicateIndex, RejectedArticle, clean_article
 from streams.domain.detection import DetectorConfig, PairState, flush, observe
 from streams.domain.relations import relate
@@ -56,8 +58,10 @@ def dead_letter(
     original = original or b""
     if len(original) > MAX_DEAD_LETTER_ORIGINAL_BYTES:
         digest = hashlib.sha256(original).hexdigest()
-        error = (f"{error} [original truncated to its first {MAX_DEAD_LETTER_ORIGINAL_BYTES} of {len(original)} "
-                 f"bytes, sha256 {digest}]")
+        error = (
+            f"{error} [original truncated to its first {MAX_DEAD_LETTER_ORIGINAL_BYTES} of {len(original)} "
+            f"bytes, sha256 {digest}]"
+        )
         original = original[:MAX_DEAD_LETTER_ORIGINAL_BYTES]
     if key is not None and len(key) > MAX_DEAD_LETTER_KEY_BYTES:
         key = key[:MAX_DEAD_LETTER_KEY_BYTES]
@@ -145,8 +149,6 @@ def analyze_event(line: str | bytes, cleaner: Cleaner | None = None) -> Analyzed
 
 def _best_effort_id(raw_bytes: bytes) -> str:
     """The article id for a rejected row, if the event has one at all."""
-    import orjson
-
     try:
         data = orjson.loads(raw_bytes)
     except orjson.JSONDecodeError:
