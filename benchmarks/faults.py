@@ -35,6 +35,7 @@ broker_restart fault needs that private broker and is skipped otherwise.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import tempfile
 import time
@@ -228,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the detector's allowed lateness for every run (default 168: the synthetic stream packs "
                              "3 h of event time between articles into 1/20 s, so a backlog of seconds reorders by "
                              "days; 168 h models an outage shorter than the production 1 h lateness at news pace)")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="keep each run's worker logs and state under this directory (default: a temporary "
+                             "directory, removed at the end)")
     args = parser.parse_args(argv)
     if args.partitions is None:
         args.partitions = 1 if args.short else 4
@@ -246,7 +250,10 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks._harness import broker as own_broker
 
     failed = False
-    with tempfile.TemporaryDirectory(prefix="dyadwatch-faults-") as tmp, own_broker() as kafka:
+    with contextlib.ExitStack() as stack:
+        tmp = str(args.keep) if args.keep else stack.enter_context(
+            tempfile.TemporaryDirectory(prefix="dyadwatch-faults-"))
+        kafka = stack.enter_context(own_broker())
         log(f"broker at {kafka.bootstrap} ({'own' if kafka.managed else 'given'}); {count} articles at {rate}/s, "
             f"{args.partitions} partitions")
         reference, facts = run_once(kafka, Path(tmp) / "reference", articles, rate, None, worker_env,

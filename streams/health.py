@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 STALL_AFTER_S = 60.0
+# Restoring a big table from its changelog can take minutes and is not a stall; a recovery that never ends is
+# (faust-streaming's tracker has recovery hangs: #21, #74).
+RECOVERY_HANG_AFTER_S = 600.0
 
 
 @dataclass
@@ -17,13 +20,21 @@ class Progress:
     started_at: float = field(default_factory=time.monotonic)
     last_event_at: dict[str, float] = field(default_factory=dict)
     events: dict[str, int] = field(default_factory=dict)
+    recovering_since: float | None = None
+    recovered_at: float | None = None
 
     def tick(self, agent: str) -> None:
         self.last_event_at[agent] = time.monotonic()
         self.events[agent] = self.events.get(agent, 0) + 1
 
 
-def check(app: Any, progress: Progress, *, stall_after_s: float = STALL_AFTER_S) -> dict[str, Any]:
+def check(
+    app: Any,
+    progress: Progress,
+    *,
+    stall_after_s: float = STALL_AFTER_S,
+    recovery_hang_after_s: float = RECOVERY_HANG_AFTER_S,
+) -> dict[str, Any]:
     """The worker's health as a dict with `ready` and `live` and the reasons behind them."""
     now = time.monotonic()
     # An agent is dead when none of its actors runs: Faust's supervisor restarts a crashed actor and keeps the
@@ -31,15 +42,22 @@ def check(app: Any, progress: Progress, *, stall_after_s: float = STALL_AFTER_S)
     dead_agents = sorted(agent.name for agent in app.agents.values() if all(actor.crashed for actor in agent._actors))
     assigned = app.consumer.assignment() if app.consumer is not None else set()
     recovering = bool(app.in_recovery) or bool(app.rebalancing)
+    if recovering:
+        progress.recovering_since = progress.recovering_since or now
+    elif progress.recovering_since is not None:
+        progress.recovering_since, progress.recovered_at = None, now
+    recovery_hung = progress.recovering_since is not None and now - progress.recovering_since > recovery_hang_after_s
     lag = _lag_by_topic(app, assigned)
-    # Each agent is judged on its own input: a stuck detect agent must not hide behind a busy clean agent.
-    stalled = sorted(
+    # Each agent is judged on its own input (a stuck detect agent must not hide behind a busy clean agent), and
+    # only on time outside recoveries: agents wait while tables are restored.
+    quiet_since = progress.recovered_at or progress.started_at
+    stalled = [] if recovering else sorted(
         agent
         for topic, agent in progress.inputs.items()
-        if lag.get(topic, 0) > 0 and now - progress.last_event_at.get(agent, progress.started_at) > stall_after_s
+        if lag.get(topic, 0) > 0 and now - max(progress.last_event_at.get(agent, 0.0), quiet_since) > stall_after_s
     )
     last = max(progress.last_event_at.values(), default=progress.started_at)
-    live = not dead_agents and not stalled
+    live = not dead_agents and not stalled and not recovery_hung
     ready = live and bool(assigned) and not recovering
     return {
         "ready": ready,
@@ -47,6 +65,7 @@ def check(app: Any, progress: Progress, *, stall_after_s: float = STALL_AFTER_S)
         "dead_agents": dead_agents,
         "assigned_partitions": len(assigned),
         "recovering": recovering,
+        "recovery_hung": recovery_hung,
         "lag": sum(lag.get(topic, 0) for topic in progress.inputs),
         "stalled": stalled,
         "seconds_since_progress": round(now - last, 1),

@@ -99,3 +99,20 @@ def test_no_partitions_or_recovery_means_not_ready_but_live() -> None:
     app.consumer.assigned = set()
     report = health.check(app, health.Progress(inputs=INPUTS))
     assert report["live"] and not report["ready"]
+
+
+def test_waiting_during_a_recovery_is_not_a_stall_but_a_recovery_that_never_ends_is() -> None:
+    app = App(in_recovery=True)
+    app.consumer.highwaters = {RAW: 100}
+    app.consumer._read_offset = {RAW: 10}
+    progress = health.Progress(inputs=INPUTS, started_at=time.monotonic() - 120)
+    report = health.check(app, progress, stall_after_s=60)
+    assert report["live"] and not report["ready"] and report["stalled"] == []
+    app.in_recovery = False  # the recovery just ended: the agents get a fresh minute, not the two before it
+    assert health.check(app, progress, stall_after_s=60)["live"]
+    progress.recovered_at = time.monotonic() - 61
+    assert health.check(app, progress, stall_after_s=60)["stalled"] == ["clean"]
+    app.in_recovery = True
+    progress.recovering_since = time.monotonic() - 601
+    report = health.check(app, progress, stall_after_s=60, recovery_hang_after_s=600)
+    assert report["recovery_hung"] and not report["live"]
