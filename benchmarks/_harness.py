@@ -314,6 +314,8 @@ class Outputs:
     alerts: list[tuple[str, bytes]]
     dead_letters: list[Any]
     input_records: int
+    reorder_s: float = 0.0
+    reorder_event_h: float = 0.0
 
 
 def collect(run: Run) -> Outputs:
@@ -325,7 +327,30 @@ def collect(run: Run) -> Outputs:
         alerts=[(orjson.loads(m.value)["alert_id"], m.value) for m in alerts],
         dead_letters=[registry.DEADLETTER.decode(m.value) for m in dead],
         input_records=len(raw),
+        **reordering(observed, raw),
     )
+
+
+def reordering(observed: list[Any], raw: list[Any]) -> dict[str, float]:
+    """How far behind its pair's newest article an observation reached the detect stage, at worst: in seconds of
+    publishing (the raw records' append times) and in hours of event time (published_at, what the detector's
+    allowed lateness is measured in). Within a partition of relations.observed, offset order is the order the
+    detect stage sees."""
+    appended = {}
+    for m in raw:
+        with contextlib.suppress(orjson.JSONDecodeError, AttributeError):
+            appended.setdefault(orjson.loads(m.value).get("id"), m.timestamp / 1000)
+    newest: dict[str, tuple[float, datetime]] = {}
+    worst_s, worst_event = 0.0, timedelta(0)
+    for m in sorted(observed, key=lambda m: (m.partition, m.offset)):
+        obs = orjson.loads(m.value)
+        at, published = appended.get(obs["article_id"]), datetime.fromisoformat(obs["published_at"])
+        if at is None:
+            continue
+        seen_at, seen_published = newest.get(obs["pair"], (at, published))
+        worst_s, worst_event = max(worst_s, seen_at - at), max(worst_event, seen_published - published)
+        newest[obs["pair"]] = (max(seen_at, at), max(seen_published, published))
+    return {"reorder_s": round(worst_s, 2), "reorder_event_h": round(worst_event.total_seconds() / 3600, 1)}
 
 
 def _comparable(value: bytes) -> Any:

@@ -201,6 +201,9 @@ def report(fault: str, articles: int, reference: Outputs, got: Outputs, facts: d
         "conflicting": len(observed["conflicting"]) + len(alerted["conflicting"]),
         "differs_from_reference": len(observed["differs_from_reference"]) + len(alerted["differs_from_reference"]),
         "dead_letters": len(got.dead_letters),
+        # the worst reordering of a pair's articles on their way to the detect stage (see _harness.reordering)
+        "reorder_s": got.reorder_s,
+        "reorder_event_h": got.reorder_event_h,
         **facts,
     }
     examples = {key: value[:5] for key, value in (("lost_ids", observed["lost"] + alerted["lost"]),

@@ -24,7 +24,7 @@ from aiokafka.helpers import create_ssl_context
 from faust.web import Request, Response, View
 from pydantic import BaseModel
 
-from streams import codecs, health
+from streams import codecs, faust_fixes, health
 from streams import topics as registry
 from streams.domain.cleaning import DuplicateIndex
 from streams.domain.detection import DetectorConfig, PairState, advance, observe
@@ -82,6 +82,7 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         web_tables_enabled=False,
         web_router_enabled=False,
         consumer_auto_offset_reset="earliest",
+        TableManager=faust_fixes.SeekSafeTableManager,  # see faust_fixes: Faust can drop input after a rebalance
     )
 
     # Every topic carries raw bytes (the app's default serializers): the registry decodes them, so that an event

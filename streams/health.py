@@ -22,6 +22,7 @@ class Progress:
     events: dict[str, int] = field(default_factory=dict)
     recovering_since: float | None = None
     recovered_at: float | None = None
+    commits: dict[Any, tuple[int, float]] = field(default_factory=dict)  # partition -> (committed offset, since)
 
     def tick(self, agent: str) -> None:
         self.last_event_at[agent] = time.monotonic()
@@ -56,8 +57,9 @@ def check(
         for topic, agent in progress.inputs.items()
         if lag.get(topic, 0) > 0 and now - max(progress.last_event_at.get(agent, 0.0), quiet_since) > stall_after_s
     )
+    commit_stalled = [] if recovering else _commit_stalls(app, assigned, progress, now - stall_after_s, quiet_since)
     last = max(progress.last_event_at.values(), default=progress.started_at)
-    live = not dead_agents and not stalled and not recovery_hung
+    live = not dead_agents and not stalled and not commit_stalled and not recovery_hung
     ready = live and bool(assigned) and not recovering
     return {
         "ready": ready,
@@ -68,9 +70,36 @@ def check(
         "recovery_hung": recovery_hung,
         "lag": sum(lag.get(topic, 0) for topic in progress.inputs),
         "stalled": stalled,
+        "commit_stalled": commit_stalled,
         "seconds_since_progress": round(now - last, 1),
         "events": dict(progress.events),
     }
+
+
+def _commit_stalls(app: Any, assigned: set[Any], progress: Progress, before: float, quiet_since: float) -> list[str]:
+    """Input partitions with records beyond their committed offset whose commit has not moved since `before`.
+
+    An agent can look busy while one partition's commits stand still: Faust commits only up to the first record
+    it has not seen acknowledged, so a record it dropped (a rebalance race in faust-streaming) holds the commit
+    back for good, and a restart is what re-reads it."""
+    consumer = app.consumer
+    stalled = []
+    for tp in assigned:
+        if tp.topic not in progress.inputs:
+            continue
+        committed = consumer._committed_offset.get(tp)
+        try:
+            highwater = consumer.highwater(tp)
+        except Exception:  # the driver has no figure for it yet
+            continue
+        if committed is None or highwater is None:
+            continue
+        seen = progress.commits.get(tp)
+        if seen is None or seen[0] != committed:
+            progress.commits[tp] = (committed, time.monotonic())
+        elif highwater > committed and max(seen[1], quiet_since) < before:
+            stalled.append(f"{tp.topic}/{tp.partition}")
+    return sorted(stalled)
 
 
 def _lag_by_topic(app: Any, assigned: set[Any]) -> dict[str, int]:

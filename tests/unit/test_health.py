@@ -35,6 +35,7 @@ class Consumer:
     assigned: set[TP] = field(default_factory=lambda: {RAW, OBSERVED})
     highwaters: dict[TP, int] = field(default_factory=dict)
     _read_offset: dict[TP, int] = field(default_factory=dict)
+    _committed_offset: dict[TP, int] = field(default_factory=dict)
 
     def assignment(self) -> set[TP]:
         return self.assigned
@@ -116,3 +117,27 @@ def test_waiting_during_a_recovery_is_not_a_stall_but_a_recovery_that_never_ends
     progress.recovering_since = time.monotonic() - 601
     report = health.check(app, progress, stall_after_s=60, recovery_hang_after_s=600)
     assert report["recovery_hung"] and not report["live"]
+
+
+def test_a_partition_whose_commit_stands_still_behind_its_records_fails_liveness() -> None:
+    app = App()
+    app.consumer.highwaters = {RAW: 80}
+    app.consumer._read_offset = {RAW: 79}  # everything fetched: the agents look idle, not stuck
+    app.consumer._committed_offset = {RAW: 78}  # but offset 78 was never acknowledged
+    progress = health.Progress(inputs=INPUTS, started_at=time.monotonic() - 120)
+    assert health.check(app, progress, stall_after_s=60)["live"]  # first sight of this commit
+    committed, _ = progress.commits[RAW]
+    progress.commits[RAW] = (committed, time.monotonic() - 61)
+    report = health.check(app, progress, stall_after_s=60)
+    assert report["commit_stalled"] == ["articles.raw/0"] and not report["live"]
+    app.consumer._committed_offset = {RAW: 80}  # the commit moved: healthy again
+    assert health.check(app, progress, stall_after_s=60)["live"]
+
+
+def test_an_idle_partition_with_everything_committed_is_not_a_commit_stall() -> None:
+    app = App()
+    app.consumer.highwaters = {RAW: 80}
+    app.consumer._committed_offset = {RAW: 80}
+    progress = health.Progress(inputs=INPUTS, started_at=time.monotonic() - 600)
+    progress.commits[RAW] = (80, time.monotonic() - 600)
+    assert health.check(app, progress, stall_after_s=60)["live"]
