@@ -24,7 +24,7 @@ from aiokafka.helpers import create_ssl_context
 from faust.web import Request, Response, View
 from pydantic import BaseModel
 
-from streams import codecs, faust_fixes, health
+from streams import faust_fixes, health
 from streams import topics as registry
 from streams.domain.cleaning import DuplicateIndex
 from streams.domain.detection import DetectorConfig, PairState, advance, observe
@@ -62,7 +62,6 @@ def credentials(settings: Settings) -> Any:
 
 
 def create_app(settings: Settings, bootstrap: str) -> faust.App:
-    codecs.register()
     app = faust.App(
         settings.app_id,
         broker=broker_urls(bootstrap),

@@ -1,7 +1,9 @@
 """The topic registry: each topic's name, key, payload model and codec, declared once.
 
-Every payload travels as orjson bytes of a pydantic model. Consumers decode with `Topic.decode`, which raises
-`BadEvent` for anything that is not a valid payload, so that the caller can dead-letter it with its reason.
+The codec is the same for every topic: a pydantic model as orjson bytes, written with `encode` and read with
+`Topic.decode`, which raises `BadEvent` for anything that is not a valid payload so that the caller can
+dead-letter it with its reason and original bytes. Faust itself moves raw bytes (its own codecs would drop an
+undecodable event before an agent could dead-letter it).
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ class Topic(Generic[M]):
     name: str
     key: str
     model: type[M]
-    codec: str = "orjson"
 
     def decode(self, value: bytes | None) -> M:
         if value is None:
