@@ -10,6 +10,11 @@
     independent articles and in days after the step, over many seeds; plus false alarms before the step.
 (c) memory per pair (serialised and in memory) and observe() throughput, bare and as the Faust agent does it
     (load from JSON, observe, dump to JSON).
+(d) arrival beyond the allowed lateness (an outage, a backlog released late): the fault suite's synthetic stream
+    (a dozen pairs that turn hostile; a tenth of the articles say outright that ties warmed or cooled) through
+    clean and relate, a third of the articles delayed by up to 12, 60 or 120 hours -> alerts lost against
+    event-time order, by trigger; of the lost, how many are still signalled by another alert of the same pair
+    and direction within a week; and alerts that event-time order does not give.
 
 The noise model is an assumption about what the relate stage emits for one pair: mostly within two points of the
 pair's level, sometimes a different kind of event (four points), now and then a mis-scored article anywhere on
@@ -258,6 +263,56 @@ def _full_state(config: DetectorConfig) -> PairState:
     return state
 
 
+def beyond_lateness(seeds: int, config: DetectorConfig) -> None:
+    from benchmarks._harness import synthetic_articles
+    from streams.models import RawArticle
+    from streams.pipeline import Cleaner, StageError, observations
+
+    print(f"\n(d) a third of the articles delayed beyond the {config.allowed_lateness_hours:g} h lateness; "
+          f"{seeds} seeds x 300 articles")
+    up = {"warming", "rapprochement"}
+    streams = []
+    for seed in range(seeds):
+        cleaner, found = Cleaner(dedup=None), []
+        for _, value in synthetic_articles(300, seed):
+            try:
+                found.extend(observations(cleaner(RawArticle.model_validate_json(value))))
+            except StageError:
+                continue
+        streams.append(found)
+    for delay_h in (12, 60, 120):
+        totals = dict.fromkeys(("expected", "lost_reported", "lost_statistical", "still_signalled", "new"), 0)
+        for seed, found in enumerate(streams):
+            rng = random.Random(seed)
+            late = [timedelta(hours=rng.uniform(0, delay_h)) if rng.random() < 1 / 3 else timedelta(0) for _ in found]
+            arrival = [found[i] for i in sorted(range(len(found)), key=lambda i: (found[i].published_at + late[i], i))]
+            want, got = (_alerts_by_id(stream, config) for stream in (found, arrival))
+            totals["expected"] += len(want)
+            totals["new"] += len(got.keys() - want.keys())
+            for alert_id, alert in want.items():
+                if alert_id in got:
+                    continue
+                totals["lost_reported" if alert.trigger == "reported" else "lost_statistical"] += 1
+                totals["still_signalled"] += any(
+                    other.pair == alert.pair and (other.kind in up) == (alert.kind in up) and other_id not in want
+                    and abs(other.window_end - alert.window_end) < timedelta(days=7)
+                    for other_id, other in got.items()
+                )
+        print(f"    delayed up to {delay_h:3d} h: " + ", ".join(f"{k} {v}" for k, v in totals.items()))
+
+
+def _alerts_by_id(observations: list[RelationObservation], config: DetectorConfig) -> dict[str, RelationshipAlert]:
+    states: dict[str, PairState] = {}
+    alerts: list[RelationshipAlert] = []
+    for obs in observations:
+        states[obs.pair], new = observe(states.get(obs.pair), obs, config)
+        alerts.extend(new)
+    for pair in sorted(states):
+        _, new = flush(states[pair], config)
+        alerts.extend(new)
+    return {alert.alert_id: alert for alert in alerts}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=10)
@@ -266,13 +321,13 @@ def main() -> None:
     parser.add_argument("--young-pairs", type=int, default=1000)
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override a DetectorConfig threshold (to explore; defaults are in thresholds.json)")
-    parser.add_argument("--only", choices=["a", "b", "c"], action="append")
+    parser.add_argument("--only", choices=["a", "b", "c", "d"], action="append")
     args = parser.parse_args()
     overrides = dict(item.split("=", 1) for item in args.set)
     config = DetectorConfig.model_validate({**DetectorConfig().model_dump(), **overrides})
     if overrides:
         print(f"overrides: {overrides}")
-    parts = args.only or ["a", "b", "c"]
+    parts = args.only or ["a", "b", "c", "d"]
     if "a" in parts and args.seeds:
         stationary(args.seeds, config)
     if "a" in parts and args.young_pairs:
@@ -281,6 +336,8 @@ def main() -> None:
         step(args.step_seeds, config)
     if "c" in parts:
         memory_and_speed(args.pairs, config)
+    if "d" in parts:
+        beyond_lateness(args.seeds, config)
 
 
 if __name__ == "__main__":

@@ -239,6 +239,7 @@ def test_articles_within_the_lateness_are_put_back_in_event_time_order() -> None
 
 
 def test_a_very_late_article_updates_history_but_cannot_alert() -> None:
+    # 105 days behind the pair's newest article: history, not news, even though it reports a change outright
     history = warm_history()
     late = obs("CHN-PRK", -2.0, T0 + timedelta(days=5), "Northern Wire", trend="cooling", confidence=0.95)
     states, alerts = feed([*history, late])
@@ -247,6 +248,21 @@ def test_a_very_late_article_updates_history_but_cannot_alert() -> None:
     assert state.late == 1
     before, _ = feed(history)
     assert state.baseline.mean < before["CHN-PRK"].baseline.mean
+
+
+def test_a_late_article_that_reports_a_change_outright_still_announces_it_as_in_order() -> None:
+    # A backlog delivers the "ties have cooled" article after a newer one closed its window: it still announces
+    # the change, with the id event-time order gives, and its cool-down silences a repeat three days later.
+    history = warm_history()
+    newer = obs("CHN-PRK", 4.0, T0 + timedelta(days=112), "Coastline Times")
+    report = obs("CHN-PRK", -2.0, T0 + timedelta(days=111), "Northern Wire", trend="cooling", confidence=0.95)
+    repeat = obs("CHN-PRK", -2.5, T0 + timedelta(days=114), "Harbor Ledger", trend="cooling", confidence=0.95)
+    states, late = feed([*history, newer, report, repeat])
+    _, in_order = feed([*history, report, newer, repeat])
+    assert states["CHN-PRK"].late == 1
+    assert [(a.alert_id, a.kind, a.trigger) for a in late] == [(a.alert_id, a.kind, a.trigger) for a in in_order]
+    assert kinds(late) == [("CHN-PRK", "cooling", "reported")]
+    assert late[0].evidence[0].article_id == report.article_id
 
 
 def test_a_statistical_alert_waits_for_event_time_to_pass_the_confirming_article() -> None:

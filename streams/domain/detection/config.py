@@ -52,6 +52,7 @@ class DetectorConfig(BaseModel):
     high_confidence: float = _default("high_confidence")
     min_reported_history: int = _default("min_reported_history")
     cooldown_days: float = _default("cooldown_days")
+    late_report_max_hours: float = _default("late_report_max_hours")
     rupture_score: float = _default("rupture_score")
     hostile_level: float = _default("hostile_level")
     severe_level: float = _default("severe_level")

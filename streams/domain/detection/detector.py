@@ -5,10 +5,13 @@ back). An article newer than the watermark waits in `pending`; when the watermar
 folded into the levels and the CUSUM in (published_at, observation_id) order. So as long as every article
 arrives within the allowed lateness, the finalised sequence, and with it every statistical alert, is exactly
 the one an event-time-ordered replay produces. An article older than the watermark is late: it still updates
-the baseline, the recent level and the counts (weighted by its age), but it cannot raise an alert, since its
-window has closed.
+the baseline, the recent level and the counts (weighted by its age), but it cannot take part in a statistical
+alert, since its window has closed.
 
-Reported changes are decided on arrival (see reported.py for why that stays order-independent).
+Reported changes are decided on arrival (see reported.py for why that stays order-independent), late articles
+included: a change an article states outright is announced even when a backlog delivered the article after its
+window closed (up to late_report_max_hours behind the pair's newest article), and recorded at its own event
+time, so that later reports see it in their cool-down as they would have in order.
 
 Statistical alerts are raised when the watermark passes the article that confirms them: with a busy pair, on
 the next article; otherwise when the caller advances time past the pair's newest article. Call
@@ -28,7 +31,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from streams.domain.detection import levels, reported, statistical
-from streams.domain.detection.config import DAY, DetectorConfig
+from streams.domain.detection.config import DAY, HOUR, DetectorConfig
 from streams.domain.detection.state import AlertRecord, PairState, Pending
 from streams.models import AlertKind, AlertTrigger, RelationObservation, RelationshipAlert
 
@@ -55,7 +58,7 @@ def observe(
     article = _pending(obs, config)
     if obs.published_at < state.watermark:
         _fold_late(state, article, config)
-        return state, []
+        return state, _announce_late(state, article, config)
 
     out = _move_clock(state, obs.published_at, config)
     bisect.insort(state.pending, article, key=_order)
@@ -141,6 +144,17 @@ def _finalise_one(state: PairState, article: Pending, config: DetectorConfig) ->
     return out
 
 
+def _announce_late(state: PairState, article: Pending, config: DetectorConfig) -> list[RelationshipAlert]:
+    """The reported change a late article states, if it is still news (see the module's docstring)."""
+    if (state.max_seen - article.published_at).total_seconds() > config.late_report_max_hours * HOUR:
+        return []
+    decision = reported.decide(state, article, config)
+    if decision is None or _known(state, decision.alert_id):
+        return []
+    _record(state, decision.alert_id, decision.kind, "reported", article.published_at, config)
+    return [reported.build(state, article, decision, config)]
+
+
 def _record(
     state: PairState,
     alert_id: str,
@@ -150,7 +164,7 @@ def _record(
     config: DetectorConfig,
 ) -> None:
     record = AlertRecord(alert_id=alert_id, kind=kind, trigger=trigger, at=at)
-    state.alerts.append(record)
+    bisect.insort(state.alerts, record, key=_at)  # in event-time order, a late article's alert included
     del state.alerts[: -config.max_alerts]
     if state.last_alert is None or record.at >= state.last_alert.at:
         state.last_alert = record
@@ -202,6 +216,10 @@ def _seen(seen: str, key: str) -> bool:
             return True
         at = seen.find(key, at + 1)
     return False
+
+
+def _at(record: AlertRecord) -> datetime:
+    return record.at
 
 
 def _order(article: Pending) -> tuple[datetime, str]:
