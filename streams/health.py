@@ -22,7 +22,8 @@ class Progress:
     events: dict[str, int] = field(default_factory=dict)
     recovering_since: float | None = None
     recovered_at: float | None = None
-    commits: dict[Any, tuple[int, float]] = field(default_factory=dict)  # partition -> (committed offset, since)
+    # partition -> (committed offset, end offset when that commit was first seen, since when)
+    commits: dict[Any, tuple[int, int, float]] = field(default_factory=dict)
 
     def tick(self, agent: str) -> None:
         self.last_event_at[agent] = time.monotonic()
@@ -48,14 +49,14 @@ def check(
     elif progress.recovering_since is not None:
         progress.recovering_since, progress.recovered_at = None, now
     recovery_hung = progress.recovering_since is not None and now - progress.recovering_since > recovery_hang_after_s
-    lag = _lag_by_topic(app, assigned)
+    lag, waiting = _lag_by_topic(app, assigned)
     # Each agent is judged on its own input (a stuck detect agent must not hide behind a busy clean agent), and
     # only on time outside recoveries: agents wait while tables are restored.
     quiet_since = progress.recovered_at or progress.started_at
     stalled = [] if recovering else sorted(
         agent
         for topic, agent in progress.inputs.items()
-        if lag.get(topic, 0) > 0 and now - max(progress.last_event_at.get(agent, 0.0), quiet_since) > stall_after_s
+        if waiting.get(topic, 0) > 0 and now - max(progress.last_event_at.get(agent, 0.0), quiet_since) > stall_after_s
     )
     commit_stalled = [] if recovering else _commit_stalls(app, assigned, progress, now - stall_after_s, quiet_since)
     last = max(progress.last_event_at.values(), default=progress.started_at)
@@ -77,11 +78,12 @@ def check(
 
 
 def _commit_stalls(app: Any, assigned: set[Any], progress: Progress, before: float, quiet_since: float) -> list[str]:
-    """Input partitions with records beyond their committed offset whose commit has not moved since `before`.
+    """Input partitions whose committed offset has stood still since `before` while new records kept arriving.
 
     An agent can look busy while one partition's commits stand still: Faust commits only up to the first record
     it has not seen acknowledged, so a record it dropped (a rebalance race in faust-streaming) holds the commit
-    back for good, and a restart is what re-reads it."""
+    back for good, and a restart is what re-reads it. Only new records arriving count: an idle partition can
+    keep its commit one short of the end for good (a transaction marker is never acknowledged)."""
     consumer = app.consumer
     stalled = []
     for tp in assigned:
@@ -96,16 +98,19 @@ def _commit_stalls(app: Any, assigned: set[Any], progress: Progress, before: flo
             continue
         seen = progress.commits.get(tp)
         if seen is None or seen[0] != committed:
-            progress.commits[tp] = (committed, time.monotonic())
-        elif highwater > committed and max(seen[1], quiet_since) < before:
+            progress.commits[tp] = (committed, highwater, time.monotonic())
+        elif highwater > seen[1] and max(seen[2], quiet_since) < before:
             stalled.append(f"{tp.topic}/{tp.partition}")
     return sorted(stalled)
 
 
-def _lag_by_topic(app: Any, assigned: set[Any]) -> dict[str, int]:
-    """Messages known to be waiting on the assigned partitions, by topic (absent when unknown)."""
+def _lag_by_topic(app: Any, assigned: set[Any]) -> tuple[dict[str, int], dict[str, int]]:
+    """Offsets beyond the last record read on the assigned partitions, by topic (absent when unknown); and the
+    same less one per partition, which is what surely waits: a partition's last offset can be a transaction
+    marker, which is never delivered."""
     consumer = app.consumer
     lag: dict[str, int] = {}
+    waiting: dict[str, int] = {}
     for tp in assigned:
         try:
             highwater = consumer.highwater(tp)
@@ -113,5 +118,7 @@ def _lag_by_topic(app: Any, assigned: set[Any]) -> dict[str, int]:
             continue
         read = consumer._read_offset.get(tp)
         if highwater is not None and read is not None:
-            lag[tp.topic] = lag.get(tp.topic, 0) + max(0, highwater - read - 1)
-    return lag
+            behind = max(0, highwater - read - 1)
+            lag[tp.topic] = lag.get(tp.topic, 0) + behind
+            waiting[tp.topic] = waiting.get(tp.topic, 0) + max(0, behind - 1)
+    return lag, waiting

@@ -119,25 +119,38 @@ def test_waiting_during_a_recovery_is_not_a_stall_but_a_recovery_that_never_ends
     assert report["recovery_hung"] and not report["live"]
 
 
-def test_a_partition_whose_commit_stands_still_behind_its_records_fails_liveness() -> None:
+def test_a_partition_whose_commit_stands_still_while_records_arrive_fails_liveness() -> None:
     app = App()
     app.consumer.highwaters = {RAW: 80}
-    app.consumer._read_offset = {RAW: 79}  # everything fetched: the agents look idle, not stuck
+    app.consumer._read_offset = {RAW: 79}  # everything fetched: the agents look busy or idle, not stuck
     app.consumer._committed_offset = {RAW: 78}  # but offset 78 was never acknowledged
     progress = health.Progress(inputs=INPUTS, started_at=time.monotonic() - 120)
     assert health.check(app, progress, stall_after_s=60)["live"]  # first sight of this commit
-    committed, _ = progress.commits[RAW]
-    progress.commits[RAW] = (committed, time.monotonic() - 61)
+    committed, end, _ = progress.commits[RAW]
+    progress.commits[RAW] = (committed, end, time.monotonic() - 61)
+    assert health.check(app, progress, stall_after_s=60)["live"]  # nothing new has arrived since: not yet
+    app.consumer.highwaters = {RAW: 85}
+    app.consumer._read_offset = {RAW: 84}  # five more read, and the commit still stands at 78
     report = health.check(app, progress, stall_after_s=60)
     assert report["commit_stalled"] == ["articles.raw/0"] and not report["live"]
-    app.consumer._committed_offset = {RAW: 80}  # the commit moved: healthy again
+    app.consumer._committed_offset = {RAW: 85}  # the commit moved: healthy again
     assert health.check(app, progress, stall_after_s=60)["live"]
 
 
-def test_an_idle_partition_with_everything_committed_is_not_a_commit_stall() -> None:
+def test_an_idle_partition_whose_commit_stops_short_of_the_end_is_not_a_commit_stall() -> None:
     app = App()
-    app.consumer.highwaters = {RAW: 80}
-    app.consumer._committed_offset = {RAW: 80}
+    app.consumer.highwaters = {RAW: 80}  # offset 79 is a transaction marker: never delivered, never acknowledged
+    app.consumer._committed_offset = {RAW: 79}
     progress = health.Progress(inputs=INPUTS, started_at=time.monotonic() - 600)
-    progress.commits[RAW] = (80, time.monotonic() - 600)
+    progress.commits[RAW] = (79, 80, time.monotonic() - 600)
     assert health.check(app, progress, stall_after_s=60)["live"]
+
+
+def test_one_offset_left_at_the_end_of_an_idle_partition_is_not_a_stall() -> None:
+    app = App()
+    app.consumer.highwaters = {RAW: 100}
+    app.consumer._read_offset = {RAW: 98}  # 99 is the marker that closed the producer's last transaction
+    progress = health.Progress(inputs=INPUTS, started_at=time.monotonic() - 120)
+    assert health.check(app, progress, stall_after_s=60)["live"]
+    app.consumer._read_offset = {RAW: 97}  # a record really waits
+    assert health.check(app, progress, stall_after_s=60)["stalled"] == ["clean"]
