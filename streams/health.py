@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 STALL_AFTER_S = 60.0
-# Restoring a big table from its changelog can take minutes and is not a stall; a recovery that never ends is
-# (faust-streaming's tracker has recovery hangs: #21, #74).
-RECOVERY_HANG_AFTER_S = 600.0
+# Restoring a big table from its changelog can take minutes and is not a stall; a recovery that reads nothing for
+# three minutes is a hang (faust-streaming's tracker has several: #21, #74; Faust itself warns after two).
+RECOVERY_HANG_AFTER_S = 180.0
 
 
 @dataclass
@@ -20,7 +20,8 @@ class Progress:
     started_at: float = field(default_factory=time.monotonic)
     last_event_at: dict[str, float] = field(default_factory=dict)
     events: dict[str, int] = field(default_factory=dict)
-    recovering_since: float | None = None
+    recovering_since: float | None = None  # since when the recovery has read nothing new
+    recovery_read: int = -1  # changelog offsets the recovery had reached then
     recovered_at: float | None = None
     # partition -> (committed offset, end offset when that commit was first seen, since when)
     commits: dict[Any, tuple[int, int, float]] = field(default_factory=dict)
@@ -45,7 +46,9 @@ def check(
     assigned = app.consumer.assignment() if app.consumer is not None else set()
     recovering = bool(app.in_recovery) or bool(app.rebalancing)
     if recovering:
-        progress.recovering_since = progress.recovering_since or now
+        read = _recovery_read(app)
+        if progress.recovering_since is None or read != progress.recovery_read:
+            progress.recovering_since, progress.recovery_read = now, read
     elif progress.recovering_since is not None:
         progress.recovering_since, progress.recovered_at = None, now
     recovery_hung = progress.recovering_since is not None and now - progress.recovering_since > recovery_hang_after_s
@@ -102,6 +105,15 @@ def _commit_stalls(app: Any, assigned: set[Any], progress: Progress, before: flo
         elif highwater > seen[1] and max(seen[2], quiet_since) < before:
             stalled.append(f"{tp.topic}/{tp.partition}")
     return sorted(stalled)
+
+
+def _recovery_read(app: Any) -> int:
+    """How far the table recovery has read its changelogs, summed over partitions (moves while it makes progress)."""
+    try:
+        recovery = app.tables.recovery
+        return int(sum(recovery.active_offsets.values()) + sum(recovery.standby_offsets.values()))
+    except Exception:  # no tables, or the recovery service not built yet
+        return -1
 
 
 def _lag_by_topic(app: Any, assigned: set[Any]) -> tuple[dict[str, int], dict[str, int]]:

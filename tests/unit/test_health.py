@@ -26,7 +26,7 @@ class TP:
     partition: int = 0
 
 
-RAW, OBSERVED = TP("articles.raw"), TP("relations.observed")
+RAW, OBSERVED, CHANGELOG = TP("articles.raw"), TP("relations.observed"), TP("dyadwatch-pairs-changelog")
 INPUTS = {"articles.raw": "clean", "articles.clean": "relate", "relations.observed": "detect"}
 
 
@@ -45,7 +45,19 @@ class Consumer:
 
 
 @dataclass
+class Recovery:
+    active_offsets: dict[TP, int] = field(default_factory=dict)
+    standby_offsets: dict[TP, int] = field(default_factory=dict)
+
+
+@dataclass
+class Tables:
+    recovery: Recovery = field(default_factory=Recovery)
+
+
+@dataclass
 class App:
+    tables: Tables = field(default_factory=Tables)
     agents: dict[str, Agent] = field(default_factory=lambda: {n: Agent(n) for n in ("clean", "relate", "detect")})
     consumer: Any = field(default_factory=Consumer)
     in_recovery: bool = False
@@ -102,7 +114,7 @@ def test_no_partitions_or_recovery_means_not_ready_but_live() -> None:
     assert report["live"] and not report["ready"]
 
 
-def test_waiting_during_a_recovery_is_not_a_stall_but_a_recovery_that_never_ends_is() -> None:
+def test_waiting_during_a_recovery_is_not_a_stall_but_a_recovery_that_reads_nothing_is() -> None:
     app = App(in_recovery=True)
     app.consumer.highwaters = {RAW: 100}
     app.consumer._read_offset = {RAW: 10}
@@ -113,9 +125,14 @@ def test_waiting_during_a_recovery_is_not_a_stall_but_a_recovery_that_never_ends
     assert health.check(app, progress, stall_after_s=60)["live"]
     progress.recovered_at = time.monotonic() - 61
     assert health.check(app, progress, stall_after_s=60)["stalled"] == ["clean"]
-    app.in_recovery = True
-    progress.recovering_since = time.monotonic() - 601
-    report = health.check(app, progress, stall_after_s=60, recovery_hang_after_s=600)
+
+    app.in_recovery = True  # a long restore that keeps reading is alive; one that stops reading is not
+    health.check(app, progress)
+    progress.recovering_since = time.monotonic() - 181
+    app.tables.recovery.active_offsets[CHANGELOG] = 500
+    assert health.check(app, progress, recovery_hang_after_s=180)["live"]
+    progress.recovering_since = time.monotonic() - 181
+    report = health.check(app, progress, recovery_hang_after_s=180)
     assert report["recovery_hung"] and not report["live"]
 
 
