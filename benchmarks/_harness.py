@@ -276,7 +276,8 @@ async def read_all(bootstrap: str, settings: Settings, topic_names: Sequence[str
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None,
-                                auto_offset_reset="earliest", fetch_max_bytes=128 * 1024 * 1024,
+                                auto_offset_reset="earliest", isolation_level="read_committed",
+                                fetch_max_bytes=128 * 1024 * 1024,
                                 max_partition_fetch_bytes=64 * 1024 * 1024, **kafka_io.client_options(settings))
     await consumer.start()
     try:
@@ -341,12 +342,14 @@ def reordering(observed: list[Any], raw: list[Any]) -> dict[str, float]:
         with contextlib.suppress(orjson.JSONDecodeError, AttributeError):
             appended.setdefault(orjson.loads(m.value).get("id"), m.timestamp / 1000)
     newest: dict[str, tuple[float, datetime]] = {}
+    seen: set[str] = set()
     worst_s, worst_event = 0.0, timedelta(0)
     for m in sorted(observed, key=lambda m: (m.partition, m.offset)):
         obs = orjson.loads(m.value)
         at, published = appended.get(obs["article_id"]), datetime.fromisoformat(obs["published_at"])
-        if at is None:
+        if at is None or obs["observation_id"] in seen:  # a redelivered copy: the detect stage skips it
             continue
+        seen.add(obs["observation_id"])
         seen_at, seen_published = newest.get(obs["pair"], (at, published))
         worst_s, worst_event = max(worst_s, seen_at - at), max(worst_event, seen_published - published)
         newest[obs["pair"]] = (max(seen_at, at), max(seen_published, published))

@@ -236,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="keep each run's worker logs and state under this directory (default: a temporary "
                              "directory, removed at the end)")
     args = parser.parse_args(argv)
+    if args.keep is not None and args.keep.exists() and any(args.keep.iterdir()):
+        parser.error(f"--keep {args.keep}: not empty (each run's logs and state would mix with what is there)")
     if args.partitions is None:
         args.partitions = 1 if args.short else 4
     if args.session_timeout is None and args.short:

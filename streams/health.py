@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 STALL_AFTER_S = 60.0
-# Restoring a big table from its changelog can take minutes and is not a stall; a recovery that reads nothing for
-# three minutes is a hang (faust-streaming's tracker has several: #21, #74; Faust itself warns after two).
-RECOVERY_HANG_AFTER_S = 180.0
+# Restoring a big table from its changelog can take minutes and is not a stall; a rebalance and recovery that reads
+# nothing for five minutes is a hang (faust-streaming's tracker has several: #21, #74). Five, not less: before it
+# reads, a recovery asks the brokers for offsets, twice, and each can take the 90 s request timeout when they are
+# in trouble.
+RECOVERY_HANG_AFTER_S = 300.0
 
 
 @dataclass
@@ -23,8 +25,10 @@ class Progress:
     recovering_since: float | None = None  # since when the recovery has read nothing new
     recovery_read: int = -1  # changelog offsets the recovery had reached then
     recovered_at: float | None = None
-    # partition -> (committed offset, end offset when that commit was first seen, since when)
-    commits: dict[Any, tuple[int, int, float]] = field(default_factory=dict)
+    rebalances: int = 0  # the app's count when last looked at (a rebalance can begin and end between two probes)
+    # partition -> (committed offset, end offset when that commit was first seen, when records were first seen
+    # arriving beyond that end while the commit stood still)
+    commits: dict[Any, tuple[int, int, float | None]] = field(default_factory=dict)
 
     def tick(self, agent: str) -> None:
         self.last_event_at[agent] = time.monotonic()
@@ -45,11 +49,14 @@ def check(
     dead_agents = sorted(agent.name for agent in app.agents.values() if all(actor.crashed for actor in agent._actors))
     assigned = app.consumer.assignment() if app.consumer is not None else set()
     recovering = bool(app.in_recovery) or bool(app.rebalancing)
+    rebalanced = app.rebalancing_count != progress.rebalances
+    progress.rebalances = app.rebalancing_count
     if recovering:
+        # the hang clock starts again whenever the recovery reads more, or another rebalance begins
         read = _recovery_read(app)
-        if progress.recovering_since is None or read != progress.recovery_read:
+        if progress.recovering_since is None or read != progress.recovery_read or rebalanced:
             progress.recovering_since, progress.recovery_read = now, read
-    elif progress.recovering_since is not None:
+    elif progress.recovering_since is not None or rebalanced:
         progress.recovering_since, progress.recovered_at = None, now
     recovery_hung = progress.recovering_since is not None and now - progress.recovering_since > recovery_hang_after_s
     lag, waiting = _lag_by_topic(app, assigned)
@@ -101,8 +108,10 @@ def _commit_stalls(app: Any, assigned: set[Any], progress: Progress, before: flo
             continue
         seen = progress.commits.get(tp)
         if seen is None or seen[0] != committed:
-            progress.commits[tp] = (committed, highwater, time.monotonic())
-        elif highwater > seen[1] and max(seen[2], quiet_since) < before:
+            progress.commits[tp] = (committed, highwater, None)
+        elif highwater > seen[1] and seen[2] is None:
+            progress.commits[tp] = (committed, seen[1], time.monotonic())
+        elif seen[2] is not None and max(seen[2], quiet_since) < before:
             stalled.append(f"{tp.topic}/{tp.partition}")
     return sorted(stalled)
 

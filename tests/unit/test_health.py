@@ -62,6 +62,7 @@ class App:
     consumer: Any = field(default_factory=Consumer)
     in_recovery: bool = False
     rebalancing: bool = False
+    rebalancing_count: int = 0
 
 
 def test_a_healthy_worker_is_ready_and_live() -> None:
@@ -128,11 +129,11 @@ def test_waiting_during_a_recovery_is_not_a_stall_but_a_recovery_that_reads_noth
 
     app.in_recovery = True  # a long restore that keeps reading is alive; one that stops reading is not
     health.check(app, progress)
-    progress.recovering_since = time.monotonic() - 181
+    progress.recovering_since = time.monotonic() - 301
     app.tables.recovery.active_offsets[CHANGELOG] = 500
-    assert health.check(app, progress, recovery_hang_after_s=180)["live"]
-    progress.recovering_since = time.monotonic() - 181
-    report = health.check(app, progress, recovery_hang_after_s=180)
+    assert health.check(app, progress, recovery_hang_after_s=300)["live"]
+    progress.recovering_since = time.monotonic() - 301
+    report = health.check(app, progress, recovery_hang_after_s=300)
     assert report["recovery_hung"] and not report["live"]
 
 
@@ -143,14 +144,34 @@ def test_a_partition_whose_commit_stands_still_while_records_arrive_fails_livene
     app.consumer._committed_offset = {RAW: 78}  # but offset 78 was never acknowledged
     progress = health.Progress(inputs=INPUTS, started_at=time.monotonic() - 120)
     assert health.check(app, progress, stall_after_s=60)["live"]  # first sight of this commit
-    committed, end, _ = progress.commits[RAW]
-    progress.commits[RAW] = (committed, end, time.monotonic() - 61)
-    assert health.check(app, progress, stall_after_s=60)["live"]  # nothing new has arrived since: not yet
     app.consumer.highwaters = {RAW: 85}
-    app.consumer._read_offset = {RAW: 84}  # five more read, and the commit still stands at 78
+    app.consumer._read_offset = {RAW: 84}  # five more arrive and are read, and the commit still stands at 78
+    assert health.check(app, progress, stall_after_s=60)["live"]  # they have only just arrived
+    committed, end, arrived = progress.commits[RAW]
+    assert arrived is not None
+    progress.commits[RAW] = (committed, end, arrived - 61)
     report = health.check(app, progress, stall_after_s=60)
     assert report["commit_stalled"] == ["articles.raw/0"] and not report["live"]
     app.consumer._committed_offset = {RAW: 85}  # the commit moved: healthy again
+    assert health.check(app, progress, stall_after_s=60)["live"]
+
+
+def test_the_first_record_after_a_long_idle_spell_is_given_time_to_be_committed() -> None:
+    app = App()
+    app.consumer.highwaters = {RAW: 80}
+    app.consumer._committed_offset = {RAW: 80}
+    progress = health.Progress(inputs=INPUTS, started_at=time.monotonic() - 600)
+    progress.commits[RAW] = (80, 80, None)
+    app.consumer.highwaters = {RAW: 81}
+    assert health.check(app, progress, stall_after_s=60)["live"]
+
+
+def test_a_rebalance_between_two_probes_gives_the_agents_a_fresh_minute() -> None:
+    app = App()
+    app.consumer.highwaters = {RAW: 100}
+    app.consumer._read_offset = {RAW: 10}
+    progress = health.Progress(inputs=INPUTS, started_at=time.monotonic() - 120)
+    app.rebalancing_count = 1  # a rebalance began and ended since the last probe
     assert health.check(app, progress, stall_after_s=60)["live"]
 
 
@@ -159,7 +180,7 @@ def test_an_idle_partition_whose_commit_stops_short_of_the_end_is_not_a_commit_s
     app.consumer.highwaters = {RAW: 80}  # offset 79 is a transaction marker: never delivered, never acknowledged
     app.consumer._committed_offset = {RAW: 79}
     progress = health.Progress(inputs=INPUTS, started_at=time.monotonic() - 600)
-    progress.commits[RAW] = (79, 80, time.monotonic() - 600)
+    progress.commits[RAW] = (79, 80, None)
     assert health.check(app, progress, stall_after_s=60)["live"]
 
 

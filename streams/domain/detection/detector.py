@@ -145,8 +145,14 @@ def _finalise_one(state: PairState, article: Pending, config: DetectorConfig) ->
 
 
 def _announce_late(state: PairState, article: Pending, config: DetectorConfig) -> list[RelationshipAlert]:
-    """The reported change a late article states, if it is still news (see the module's docstring)."""
+    """The reported change a late article states, if it is still news (see the module's docstring).
+
+    Not while a report announced on arrival is still pending: its id was decided without this older alert, and
+    deciding it again at finalisation with it would announce the same article twice under two ids. Nor when the
+    record would fall off the bounded alert history at once: it could then be announced again."""
     if (state.max_seen - article.published_at).total_seconds() > config.late_report_max_hours * HOUR:
+        return []
+    if state.announced or (len(state.alerts) >= config.max_alerts and article.published_at < state.alerts[0].at):
         return []
     decision = reported.decide(state, article, config)
     if decision is None or _known(state, decision.alert_id):

@@ -8,6 +8,9 @@ article that old has arrived and been finalised by the time this one arrives, wh
 change that fall within the lateness of each other get the same id (same kind, same anchor), so the first to
 arrive is announced and the rest are recognised as the same alert. Live and replay therefore announce the same
 alert ids; only when two such reports arrive in reverse order may live cite the later article as evidence.
+An article that arrives after its window has closed (see detector.py) is judged the same way, but what it reads
+may then be incomplete (the baseline snapshots kept may all be newer than its horizon, and decisions already
+taken are not revisited), so its alert, and the later reports' ids, can differ from an event-time replay's.
 
 Cool-down: a report is not announced if a reported alert of the same direction, of the same or a stronger
 kind, was raised less than cooldown_days before it and the relationship has not moved the other way since
