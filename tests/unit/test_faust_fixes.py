@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from typing import Any
 
 from faust.types import TP
@@ -66,3 +67,24 @@ def test_no_record_reaches_a_buffer_between_resuming_stream_partitions_and_clear
         ("resume_flow", True),
         ("fetcher_started", True),
     ]
+
+
+def test_a_recovery_that_seeks_a_changelog_back_forgets_the_last_offset_read_from_it() -> None:
+    # Faust drops a record below the last offset it read from a partition; a mark left from a standby copy's
+    # reading must not make the recovery that re-reads the partition from 0 drop everything below it.
+    app = create_app(Settings(app_id="fixes-test"), "127.0.0.1:1")
+    changelog = TP("fixes-test-pairs-changelog", 0)
+    sought: dict[TP, int] = {}
+
+    class Consumer:
+        def __init__(self) -> None:
+            self._read_offset: dict[TP, int | None] = {changelog: 31}
+
+        async def seek_wait(self, offsets: dict[TP, int]) -> None:
+            sought.update(offsets)
+
+    consumer = Consumer()
+    offsets: Counter[TP] = Counter({changelog: -1})  # nothing of this partition in the store: read from the start
+    asyncio.run(app.tables.recovery._seek_offsets(consumer, {changelog}, offsets, "active"))  # type: ignore[arg-type]
+    assert sought == {changelog: 0}
+    assert consumer._read_offset[changelog] is None
