@@ -42,10 +42,10 @@ class SeekSafeRecovery(Recovery):
         await super()._seek_offsets(consumer, tps, offsets, title)
         read_offsets = consumer._read_offset  # type: ignore[attr-defined]
         for tp in tps:
-            stale = read_offsets.get(tp)
-            if stale is not None and stale >= max(offsets[tp], 0):
+            stale, start = read_offsets.get(tp), max(offsets[tp], 0)
+            if stale is not None and stale > start:  # records from `start` to `stale` would have been dropped
                 log.warning("%s: forgot a stale read mark at offset %s of %s before reading it from %s",
-                            title, stale, tp, max(offsets[tp], 0))
+                            title, stale, tp, start)
             read_offsets[tp] = None  # what Consumer.seek does, and seek_wait omits
 
     async def on_recovery_completed(self, generation_id: int = 0) -> None:
