@@ -10,10 +10,11 @@ either commits past the dropped records (its offset-gap bookkeeping counts them 
 commits that partition again (a stalled consumer until the next rebalance). Seen here in the scale fault (one worker
 joins and leaves while articles flow): 3 of 17 runs lost or stuck records.
 
-The fix. Suspend the app's flow control first. A record fetched in the window then waits at the flow-control gate,
-outside every buffer, until `on_recovery_completed` has sought the partitions and cleared the buffers, and is
-delivered after that. (Stopping the consumer's flow instead is worse: Faust's getmany then discards what it fetched,
-and re-seeks only the stream partitions, so standby changelog records are lost to the standby copy.)
+The fix. Seek the stream partitions and clear the buffers while those partitions are still paused, and resume
+them only then: `on_recovery_completed` below is Faust's, in that order. (Two other orders were tried here and
+failed. Stopping the consumer's flow around Faust's sequence makes getmany discard what it fetched and re-seek only
+the stream partitions, so standby changelog records go missing. Closing the app's flow-control gate around it makes
+streams skip, and acknowledge, any event they take meanwhile: 1 article of 15 scale runs was lost that way.)
 
 2. A table recovery that hangs. Faust drops a record whose offset is below the last one it read from that partition
 (its guard against replays after a seek). Its plain `seek` resets that mark; the recovery's `seek_wait` does not.
@@ -26,6 +27,7 @@ restore never reaches the end, and the worker waits for ever ("No event received
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 
@@ -49,8 +51,38 @@ class SeekSafeRecovery(Recovery):
             read_offsets[tp] = None  # what Consumer.seek does, and seek_wait omits
 
     async def on_recovery_completed(self, generation_id: int = 0) -> None:
-        self.app.flow_control.suspend()  # on_recovery_completed resumes it (clearing the buffers) as its last step
-        await super().on_recovery_completed(generation_id)
+        """Faust's sequence, except that the stream partitions are resumed after they were sought and the buffers
+        cleared, not before."""
+        app, consumer = self.app, self.app.consumer
+        self.log.info("Restore complete!")
+        await app.on_rebalance_complete.send()
+        self._set_recovery_ended()
+        finishing = [
+            asyncio.ensure_future(
+                table.on_recovery_completed(self.actives_for_table[table], self.standbys_for_table[table])
+            )
+            for table in self.tables.values()
+        ]
+        if finishing:
+            await asyncio.wait(finishing)
+        assignment = consumer.assignment()
+        if app.consumer_generation_id != generation_id:
+            self.log.warning("Recovery rebalancing again: generation %s, this recovery's %s",
+                             app.consumer_generation_id, generation_id)
+            return
+        if assignment:
+            self.log.info("Seek stream partitions to committed offsets (still paused).")
+            await self._wait(consumer.perform_seek(), timeout=app.conf.broker_request_timeout)
+        self.completed.set()
+        app.flow_control.resume()  # clears the agents' buffers: nothing of the stream partitions can be in them
+        consumer.resume_partitions({tp for tp in assignment if not self._is_changelog_tp(tp)})
+        consumer.resume_flow()
+        await app._fetcher.maybe_start()  # type: ignore[attr-defined]
+        self.tables.on_actives_ready()
+        if not app.assignor.assigned_standbys():
+            self.tables.on_standbys_ready()
+        app.on_rebalance_end()
+        self.log.info("Worker ready")
 
 
 class SeekSafeTableManager(TableManager):
