@@ -10,24 +10,29 @@ either commits past the dropped records (its offset-gap bookkeeping counts them 
 commits that partition again (a stalled consumer until the next rebalance). Seen here in the scale fault (one worker
 joins and leaves while articles flow): 3 of 17 runs lost or stuck records.
 
-The fix. Seek the stream partitions and clear the buffers while those partitions are still paused, and resume
-them only then: `on_recovery_completed` below is Faust's, in that order. (Two other orders were tried here and
-failed. Stopping the consumer's flow around Faust's sequence makes getmany discard what it fetched and re-seek only
-the stream partitions, so standby changelog records go missing. Closing the app's flow-control gate around it makes
-streams skip, and acknowledge, any event they take meanwhile: 1 article of 15 scale runs was lost that way.)
+The fix. Close the app's flow-control gate first. A record fetched in the window then waits at the gate, outside
+every buffer, until `on_recovery_completed` has sought the partitions and cleared the buffers (its last step
+reopens the gate), and is delivered after that. Streams skip, and acknowledge, an event they take while the gate is
+closed, but the agents' buffers hold nothing of the stream partitions then: they were cleared at the revocation and
+the partitions have been paused since. Two other forms were tried in the scale fault and were worse: stopping the
+consumer's flow (Faust's getmany then discards what it fetched and re-seeks only the stream partitions, so standby
+changelog records went missing, and a recovery hung), and reordering Faust's sequence to resume the partitions
+after the seek and the clearing (3 of 9 runs lost records, cause not found).
 
-2. A table recovery that hangs. Faust drops a record whose offset is below the last one it read from that partition
-(its guard against replays after a seek). Its plain `seek` resets that mark; the recovery's `seek_wait` does not.
-The mark is cleared when partitions are revoked, but a record that was on its way through the fetch loop at that
-moment sets it again just after. When the same worker then restores that changelog partition from an earlier offset
-(a standby copy becoming the active one as a group shrinks), every record below the stale mark is dropped, the
-restore never reaches the end, and the worker waits for ever ("No event received for active tp"). Seen in 2 of about
-15 scale runs. The fix: forget the mark of every partition the recovery seeks.
+2. Table recoveries that hang ("No event received for active tp"): a standby copy becoming the active one as the
+group shrinks is re-read from offset 0, and records of it never arrive. Seen in 3 of about 30 scale runs, with two
+causes that fit the logs. (a) Faust drops a record below the last offset it read from a partition (its guard against
+replays after a seek); its plain `seek` resets that mark, the recovery's `seek_wait` does not, and a record on its
+way through the fetch loop at a revocation sets the mark again after it was cleared. Worked around here: the
+recovery forgets the mark of every partition it seeks, and logs it when the mark would have dropped records. (b) A
+fetch still in flight from before the revocation returns after the recovery has sought the changelog, finds the
+consumer's flow stopped and discards what it fetched, re-seeking only the stream partitions. Not worked around (the
+fetch loop is Faust's); the worker's liveness fails when a recovery reads nothing for five minutes, and a restart
+recovers.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import Counter
 
@@ -51,38 +56,8 @@ class SeekSafeRecovery(Recovery):
             read_offsets[tp] = None  # what Consumer.seek does, and seek_wait omits
 
     async def on_recovery_completed(self, generation_id: int = 0) -> None:
-        """Faust's sequence, except that the stream partitions are resumed after they were sought and the buffers
-        cleared, not before."""
-        app, consumer = self.app, self.app.consumer
-        self.log.info("Restore complete!")
-        await app.on_rebalance_complete.send()
-        self._set_recovery_ended()
-        finishing = [
-            asyncio.ensure_future(
-                table.on_recovery_completed(self.actives_for_table[table], self.standbys_for_table[table])
-            )
-            for table in self.tables.values()
-        ]
-        if finishing:
-            await asyncio.wait(finishing)
-        assignment = consumer.assignment()
-        if app.consumer_generation_id != generation_id:
-            self.log.warning("Recovery rebalancing again: generation %s, this recovery's %s",
-                             app.consumer_generation_id, generation_id)
-            return
-        if assignment:
-            self.log.info("Seek stream partitions to committed offsets (still paused).")
-            await self._wait(consumer.perform_seek(), timeout=app.conf.broker_request_timeout)
-        self.completed.set()
-        app.flow_control.resume()  # clears the agents' buffers: nothing of the stream partitions can be in them
-        consumer.resume_partitions({tp for tp in assignment if not self._is_changelog_tp(tp)})
-        consumer.resume_flow()
-        await app._fetcher.maybe_start()  # type: ignore[attr-defined]
-        self.tables.on_actives_ready()
-        if not app.assignor.assigned_standbys():
-            self.tables.on_standbys_ready()
-        app.on_rebalance_end()
-        self.log.info("Worker ready")
+        self.app.flow_control.suspend()  # on_recovery_completed resumes it (clearing the buffers) as its last step
+        await super().on_recovery_completed(generation_id)
 
 
 class SeekSafeTableManager(TableManager):
