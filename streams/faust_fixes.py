@@ -1,5 +1,5 @@
 """Work-arounds for two faust-streaming 0.15 defects around rebalances, wired in through Faust's own
-`TableManager` setting (a subclass, not a monkeypatch).
+`TableManager` setting (a subclass; the one thing it wraps is the consumer's fetch call, to count fetches).
 
 1. Lost or stuck input. When a worker that owns a table takes over partitions, Faust pauses them, restores the table
 from its changelog with the fetcher and the flow running, and then, in `Recovery.on_recovery_completed`, resumes the
@@ -19,22 +19,25 @@ consumer's flow (Faust's getmany then discards what it fetched and re-seeks only
 changelog records went missing, and a recovery hung), and reordering Faust's sequence to resume the partitions
 after the seek and the clearing (3 of 9 runs lost records, cause not found).
 
-2. Table recoveries that hang ("No event received for active tp"): a standby copy becoming the active one as the
-group shrinks is re-read from offset 0, and records of it never arrive. Seen in 3 of about 30 scale runs, with two
-causes that fit the logs. (a) Faust drops a record below the last offset it read from a partition (its guard against
-replays after a seek); its plain `seek` resets that mark, the recovery's `seek_wait` does not, and a record on its
-way through the fetch loop at a revocation sets the mark again after it was cleared. Worked around here: the
-recovery forgets the mark of every partition it seeks, and logs it when the mark would have dropped records. (b) A
-fetch still in flight from before the revocation returns after the recovery has sought the changelog, finds the
-consumer's flow stopped and discards what it fetched, re-seeking only the stream partitions. Not worked around (the
-fetch loop is Faust's); the worker's liveness fails when a recovery reads nothing for five minutes, and a restart
-recovers.
+2. Table recoveries that hang ("No event received for active tp"): the records of a changelog partition the recovery
+has sought never arrive, and it waits for ever. Seen in 4 of 26 scale runs with the first fix (none in 17 without
+it: it may make the timing likelier), with two causes that fit the logs. (a) Faust drops a record below the last
+offset it read from a partition (its guard against replays after a seek); its plain `seek` resets that mark, the
+recovery's `seek_wait` does not, and a record on its way through the fetch loop at a revocation sets the mark again
+after it was cleared. Worked around here: the recovery forgets the mark of every partition it seeks, and logs it
+when the mark would have dropped records. (b) A fetch still in flight from before the revocation returns after the
+recovery has sought the changelog, finds the consumer's flow stopped and discards what it fetched, re-seeking only
+the stream partitions. Worked around: the recovery counts the consumer's fetches and, before it seeks, waits until
+none from before the rebalance is running. Should a hang still happen, the worker's liveness fails when a recovery
+reads nothing for five minutes, and a restart recovers.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
+from typing import Any
 
 from faust.tables import TableManager
 from faust.tables.recovery import Recovery
@@ -45,7 +48,16 @@ log = logging.getLogger(__name__)
 
 
 class SeekSafeRecovery(Recovery):
+    FETCH_WAIT_S = 30.0  # a fetch returns within its 1 s timeout once the group has its new assignment
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._fetches_in_flight = 0
+        self._no_fetch_in_flight: asyncio.Event | None = None
+
     async def _seek_offsets(self, consumer: ConsumerT, tps: set[TP], offsets: Counter[TP], title: str) -> None:
+        if title == "active":
+            await self._no_fetch_from_before(consumer)
         await super()._seek_offsets(consumer, tps, offsets, title)
         read_offsets = consumer._read_offset  # type: ignore[attr-defined]
         for tp in tps:
@@ -54,6 +66,32 @@ class SeekSafeRecovery(Recovery):
                 log.warning("%s: forgot a stale read mark at offset %s of %s before reading it from %s",
                             title, stale, tp, start)
             read_offsets[tp] = None  # what Consumer.seek does, and seek_wait omits
+
+    async def _no_fetch_from_before(self, consumer: ConsumerT) -> None:
+        """Wait until no fetch started before this rebalance is still running (2b in the module's docstring).
+        The consumer's flow is stopped from the revocation until the recovery resumes it, so no new one starts."""
+        if self._no_fetch_in_flight is None:  # the first recovery, at start-up: count fetches from now on
+            self._no_fetch_in_flight = asyncio.Event()
+            self._no_fetch_in_flight.set()
+            fetch = consumer._getmany  # type: ignore[attr-defined]
+
+            async def counted(active_partitions: Any, timeout: float) -> Any:
+                assert self._no_fetch_in_flight is not None
+                self._fetches_in_flight += 1
+                self._no_fetch_in_flight.clear()
+                try:
+                    return await fetch(active_partitions=active_partitions, timeout=timeout)
+                finally:
+                    self._fetches_in_flight -= 1
+                    if not self._fetches_in_flight:
+                        self._no_fetch_in_flight.set()
+
+            consumer._getmany = counted  # type: ignore[attr-defined]
+            return
+        try:
+            await asyncio.wait_for(self._no_fetch_in_flight.wait(), self.FETCH_WAIT_S)
+        except TimeoutError:
+            log.warning("a fetch from before the rebalance is still running after %.0f s", self.FETCH_WAIT_S)
 
     async def on_recovery_completed(self, generation_id: int = 0) -> None:
         self.app.flow_control.suspend()  # on_recovery_completed resumes it (clearing the buffers) as its last step

@@ -80,6 +80,9 @@ def test_a_recovery_that_seeks_a_changelog_back_forgets_the_last_offset_read_fro
         def __init__(self) -> None:
             self._read_offset: dict[TP, int | None] = {changelog: 31}
 
+        async def _getmany(self, active_partitions: Any, timeout: float) -> dict[TP, list[Any]]:
+            return {}
+
         async def seek_wait(self, offsets: dict[TP, int]) -> None:
             sought.update(offsets)
 
@@ -88,3 +91,43 @@ def test_a_recovery_that_seeks_a_changelog_back_forgets_the_last_offset_read_fro
     asyncio.run(app.tables.recovery._seek_offsets(consumer, {changelog}, offsets, "active"))  # type: ignore[arg-type]
     assert sought == {changelog: 0}
     assert consumer._read_offset[changelog] is None
+
+
+def test_a_recovery_waits_for_a_fetch_from_before_the_rebalance_before_it_seeks() -> None:
+    # A fetch that was running when the group rebalanced comes back with the flow stopped, and Faust discards what it
+    # brought; if the recovery had sought its changelogs in the meantime, their records are gone.
+    app = create_app(Settings(app_id="fixes-test"), "127.0.0.1:1")
+    recovery = app.tables.recovery
+    events: list[str] = []
+
+    class Consumer:
+        def __init__(self) -> None:
+            self._read_offset: dict[TP, int | None] = {}
+            self.release = asyncio.Event()
+
+        async def _getmany(self, active_partitions: Any, timeout: float) -> dict[TP, list[Any]]:
+            await self.release.wait()
+            events.append("fetch returned")
+            return {}
+
+        async def seek_wait(self, offsets: dict[TP, int]) -> None:
+            events.append("changelog sought")
+
+    async def scenario() -> None:
+        consumer = Consumer()
+        changelog = TP("fixes-test-pairs-changelog", 0)
+        offsets: Counter[TP] = Counter({changelog: 5})
+        await recovery._seek_offsets(consumer, {changelog}, offsets, "active")  # type: ignore[arg-type]
+        events.clear()
+        fetch = asyncio.ensure_future(consumer._getmany(active_partitions=set(), timeout=1.0))
+        await asyncio.sleep(0)  # the fetch is under way when the group rebalances
+        seek = asyncio.ensure_future(
+            recovery._seek_offsets(consumer, {changelog}, offsets, "active")  # type: ignore[arg-type]
+        )
+        await asyncio.sleep(0.05)
+        assert events == []  # the recovery waits
+        consumer.release.set()
+        await asyncio.gather(fetch, seek)
+
+    asyncio.run(scenario())
+    assert events == ["fetch returned", "changelog sought"]
