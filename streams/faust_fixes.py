@@ -94,8 +94,38 @@ class SeekSafeRecovery(Recovery):
             log.warning("a fetch from before the rebalance is still running after %.0f s", self.FETCH_WAIT_S)
 
     async def on_recovery_completed(self, generation_id: int = 0) -> None:
-        self.app.flow_control.suspend()  # on_recovery_completed resumes it (clearing the buffers) as its last step
-        await super().on_recovery_completed(generation_id)
+        """Faust's sequence, except that the stream partitions are resumed after they were sought and the buffers
+        cleared, not before."""
+        app, consumer = self.app, self.app.consumer
+        self.log.info("Restore complete!")
+        await app.on_rebalance_complete.send()
+        self._set_recovery_ended()
+        finishing = [
+            asyncio.ensure_future(
+                table.on_recovery_completed(self.actives_for_table[table], self.standbys_for_table[table])
+            )
+            for table in self.tables.values()
+        ]
+        if finishing:
+            await asyncio.wait(finishing)
+        assignment = consumer.assignment()
+        if app.consumer_generation_id != generation_id:
+            self.log.warning("Recovery rebalancing again: generation %s, this recovery's %s",
+                             app.consumer_generation_id, generation_id)
+            return
+        if assignment:
+            self.log.info("Seek stream partitions to committed offsets (still paused).")
+            await self._wait(consumer.perform_seek(), timeout=app.conf.broker_request_timeout)
+        self.completed.set()
+        app.flow_control.resume()  # clears the agents' buffers: nothing of the stream partitions can be in them
+        consumer.resume_partitions({tp for tp in assignment if not self._is_changelog_tp(tp)})
+        consumer.resume_flow()
+        await app._fetcher.maybe_start()  # type: ignore[attr-defined]
+        self.tables.on_actives_ready()
+        if not app.assignor.assigned_standbys():
+            self.tables.on_standbys_ready()
+        app.on_rebalance_end()
+        self.log.info("Worker ready")
 
 
 class SeekSafeTableManager(TableManager):
