@@ -165,6 +165,40 @@ async def _create_big_topics(bootstrap: str, settings: Settings, max_message_byt
         await admin.close()
 
 
+class Supervisor(threading.Thread):
+    """What deploy/'s livenessProbe has Kubernetes do: restart a worker whose /live fails three probes in a row,
+    ten seconds apart. (Only answers of failure count; a worker not answering yet is starting, or being killed by
+    a fault.)"""
+
+    def __init__(self, run: Run, period_s: float = 10.0, failures: int = 3) -> None:
+        super().__init__(daemon=True)
+        self.run_, self.period_s, self.failures = run, period_s, failures
+        self.restarts = 0
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        failed: dict[int, int] = {}
+        while not self.stopped.wait(self.period_s):
+            for worker in list(self.run_.workers):
+                pid = worker.process.pid if worker.process else 0
+                status, _ = worker.health("live")
+                failed[pid] = failed.get(pid, 0) + 1 if status >= 500 else 0
+                if failed[pid] >= self.failures and worker in self.run_.workers:
+                    log(f"worker pid {pid} failed liveness {self.failures} times; restarting it")
+                    worker.kill()
+                    self.run_.workers.remove(worker)
+                    self.restarts += 1
+                    try:
+                        self.run_.start_worker()
+                    except (TimeoutError, RuntimeError) as exc:
+                        log(f"the restarted worker did not come up: {exc}")
+
+    def stop(self) -> None:
+        self.stopped.set()
+        if self.is_alive():
+            self.join(timeout=150)
+
+
 def events_processed(worker: WorkerProcess) -> int | None:
     """The worker's own count of events its agents took (from /ready), or None if it does not answer."""
     status, body = worker.health("ready")

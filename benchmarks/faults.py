@@ -53,6 +53,7 @@ from benchmarks._harness import (
     Outputs,
     Publisher,
     Run,
+    Supervisor,
     collect,
     compare,
     dedup_by_id,
@@ -150,10 +151,12 @@ def run_once(broker: Broker, work_dir: Path, articles: list[tuple[bytes | None, 
     run.create_topics()
     facts: dict[str, Any] = {"partitions": partitions}
     publisher = Publisher(broker.bootstrap, run.settings, run.topic(registry.RAW), articles, rate_per_s=rate)
+    supervisor = Supervisor(run)
     try:
         began = time.monotonic()
         run.start_worker(READY_TIMEOUT_S)
         facts["startup_s"] = round(time.monotonic() - began, 1)
+        supervisor.start()
         publisher.start()
         recoveries = fault(run, publisher, broker) if fault else []
         publisher.join(timeout=600)
@@ -174,6 +177,8 @@ def run_once(broker: Broker, work_dir: Path, articles: list[tuple[bytes | None, 
         statuses = [w.health("live")[0] for w in run.workers]
         facts["workers_live_at_end"] = statuses.count(200)
     finally:
+        supervisor.stop()
+        facts["liveness_restarts"] = supervisor.restarts
         run.stop_all()
     return collect(run), facts
 

@@ -26,8 +26,8 @@ class Progress:
     recovery_read: int = -1  # changelog offsets the recovery had reached then
     recovered_at: float | None = None
     rebalances: int = 0  # the app's count when last looked at (a rebalance can begin and end between two probes)
-    # partition -> (committed offset, end offset when that commit was first seen, when records were first seen
-    # arriving beyond that end while the commit stood still)
+    # partition -> (committed offset, end offset when that commit was first seen, when work was first seen waiting
+    # behind it)
     commits: dict[Any, tuple[int, int, float | None]] = field(default_factory=dict)
 
     def tick(self, agent: str) -> None:
@@ -88,12 +88,13 @@ def check(
 
 
 def _commit_stalls(app: Any, assigned: set[Any], progress: Progress, before: float, quiet_since: float) -> list[str]:
-    """Input partitions whose committed offset has stood still since `before` while new records kept arriving.
+    """Input partitions whose committed offset has stood still since `before` while work waited behind it.
 
     An agent can look busy while one partition's commits stand still: Faust commits only up to the first record
     it has not seen acknowledged, so a record it dropped (a rebalance race in faust-streaming) holds the commit
-    back for good, and a restart is what re-reads it. Only new records arriving count: an idle partition can
-    keep its commit one short of the end for good (a transaction marker is never acknowledged)."""
+    back for good, and a restart is what re-reads it. Waiting work is a record read past the commit, or new records
+    arriving; an idle partition can keep its commit one short of the end for good (a transaction marker is never
+    delivered, so never acknowledged), and its last record read is then below the commit."""
     consumer = app.consumer
     stalled = []
     for tp in assigned:
@@ -106,10 +107,14 @@ def _commit_stalls(app: Any, assigned: set[Any], progress: Progress, before: flo
             continue
         if committed is None or highwater is None:
             continue
+        read = consumer._read_offset.get(tp)
         seen = progress.commits.get(tp)
         if seen is None or seen[0] != committed:
             progress.commits[tp] = (committed, highwater, None)
-        elif highwater > seen[1] and seen[2] is None:
+            continue
+        # Work is waiting behind the commit: new records arrived, or a record past it has been read.
+        waiting = highwater > seen[1] or (read is not None and read > committed)
+        if waiting and seen[2] is None:
             progress.commits[tp] = (committed, seen[1], time.monotonic())
         elif seen[2] is not None and max(seen[2], quiet_since) < before:
             stalled.append(f"{tp.topic}/{tp.partition}")

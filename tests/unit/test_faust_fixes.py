@@ -9,66 +9,7 @@ from typing import Any
 from faust.types import TP
 
 from streams.app import create_app
-from streams.faust_fixes import SeekSafeRecovery
 from streams.settings import Settings
-
-
-def test_stream_partitions_are_resumed_only_after_they_are_sought_and_the_buffers_cleared() -> None:
-    app = create_app(Settings(app_id="fixes-test"), "127.0.0.1:1")
-    recovery = app.tables.recovery
-    assert isinstance(recovery, SeekSafeRecovery)
-    raw = TP("articles.raw", 0)
-    paused = {raw}
-    steps: list[tuple[str, bool]] = []  # (step, whether the stream partition was paused then)
-
-    def step(name: str) -> None:
-        steps.append((name, raw in paused))
-
-    class Consumer:
-        def assignment(self) -> set[Any]:
-            return {raw}
-
-        def resume_partitions(self, tps: Any) -> None:
-            paused.difference_update(tps)
-            step("resume_partitions")
-
-        async def perform_seek(self) -> None:
-            step("perform_seek")
-
-        def resume_flow(self) -> None:
-            step("resume_flow")
-
-    class Fetcher:
-        async def maybe_start(self) -> None:
-            step("fetcher_started")
-
-    async def wait(coro: Any, timeout: float | None = None) -> None:  # the service machinery, without a service
-        await coro
-
-    clear_and_resume = app.flow_control.resume
-
-    def resume() -> None:
-        step("buffers_cleared")
-        clear_and_resume()
-
-    app._consumer = Consumer()  # type: ignore[assignment]
-    app.__dict__["_fetcher"] = Fetcher()
-    app.consumer_generation_id = 3
-    app.flow_control.resume = resume  # type: ignore[method-assign]
-    recovery._wait = wait  # type: ignore[method-assign]
-
-    asyncio.run(recovery.on_recovery_completed(generation_id=3))
-
-    # Faust resumes first and clears last, so records fetched in between went into buffers that were then cleared.
-    # The flow-control gate stays open throughout: a stream that finds it closed skips and acknowledges its event.
-    assert steps == [
-        ("perform_seek", True),
-        ("buffers_cleared", True),
-        ("resume_partitions", False),
-        ("resume_flow", False),
-        ("fetcher_started", False),
-    ]
-    assert app.flow_control.is_active() and recovery.completed.is_set()
 
 
 def test_a_recovery_that_seeks_a_changelog_back_forgets_the_last_offset_read_from_it() -> None:
@@ -84,6 +25,8 @@ def test_a_recovery_that_seeks_a_changelog_back_forgets_the_last_offset_read_fro
 
         async def _getmany(self, active_partitions: Any, timeout: float) -> dict[TP, list[Any]]:
             return {}
+
+        async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None: ...
 
         async def seek_wait(self, offsets: dict[TP, int]) -> None:
             sought.update(offsets)
@@ -112,6 +55,8 @@ def test_a_recovery_waits_for_a_fetch_from_before_the_rebalance_before_it_seeks(
             events.append("fetch returned")
             return {}
 
+        async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None: ...
+
         async def seek_wait(self, offsets: dict[TP, int]) -> None:
             events.append("changelog sought")
 
@@ -133,3 +78,32 @@ def test_a_recovery_waits_for_a_fetch_from_before_the_rebalance_before_it_seeks(
 
     asyncio.run(scenario())
     assert events == ["fetch returned", "changelog sought"]
+
+
+def test_offsets_never_delivered_are_not_counted_as_done_unless_they_are_a_transaction_marker() -> None:
+    app = create_app(Settings(app_id="fixes-test"), "127.0.0.1:1")
+    recovery = app.tables.recovery
+    raw, changelog = TP("articles.raw", 0), TP("fixes-test-pairs-changelog", 0)
+    counted: list[tuple[TP, int, int]] = []
+
+    class Consumer:
+        def __init__(self) -> None:
+            self._read_offset: dict[TP, int | None] = {}
+
+        async def _getmany(self, active_partitions: Any, timeout: float) -> dict[TP, list[Any]]:
+            return {}
+
+        async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None:
+            counted.append((tp, offset_from, offset_to))
+
+        async def seek_wait(self, offsets: dict[TP, int]) -> None: ...
+
+    async def scenario() -> None:
+        consumer: Any = Consumer()
+        await recovery._seek_offsets(consumer, set(), Counter(), "active")
+        await consumer._add_gap(raw, 11, 12)  # record 12 after 10: offset 11 was a transaction marker
+        await consumer._add_gap(raw, 43, 62)  # record 62 after 42: 19 records were never delivered
+        await consumer._add_gap(changelog, 5, 9)  # a compacted changelog has holes of any width
+
+    asyncio.run(scenario())
+    assert counted == [(raw, 11, 12), (changelog, 5, 9)]

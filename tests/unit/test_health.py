@@ -192,3 +192,17 @@ def test_one_offset_left_at_the_end_of_an_idle_partition_is_not_a_stall() -> Non
     assert health.check(app, progress, stall_after_s=60)["live"]
     app.consumer._read_offset = {RAW: 97}  # a record really waits
     assert health.check(app, progress, stall_after_s=60)["stalled"] == ["clean"]
+
+
+def test_a_record_read_past_a_commit_that_stands_still_is_a_stall_even_at_the_end_of_the_input() -> None:
+    app = App()
+    app.consumer.highwaters = {RAW: 62}
+    app.consumer._read_offset = {RAW: 61}  # read up to the end; nothing more arrives
+    app.consumer._committed_offset = {RAW: 42}  # 42..60 were never delivered, and the commit waits before them
+    progress = health.Progress(inputs=INPUTS, started_at=time.monotonic() - 120)
+    assert health.check(app, progress, stall_after_s=60)["live"]  # first sight of this commit
+    assert health.check(app, progress, stall_after_s=60)["live"]  # the waiting work is first seen: not yet
+    committed, end, waiting = progress.commits[RAW]
+    assert waiting is not None
+    progress.commits[RAW] = (committed, end, waiting - 61)
+    assert health.check(app, progress, stall_after_s=60)["commit_stalled"] == ["articles.raw/0"]
