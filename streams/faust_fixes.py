@@ -1,5 +1,5 @@
 """Work-arounds for three faust-streaming 0.15 defects around rebalances, wired in through Faust's own
-`TableManager` setting (a Recovery subclass, which at the first recovery wraps two of the consumer's steps).
+`TableManager` setting (a Recovery subclass, which at the first recovery wraps three of the consumer's steps).
 
 1. Lost or stuck input. When a worker that owns a table takes over partitions, Faust pauses them, restores the table
 from its changelog with the fetcher and the flow running, and then, in `Recovery.on_recovery_completed`, resumes the
@@ -28,11 +28,13 @@ none from before the rebalance is running. Should a hang still happen, the worke
 reads nothing for five minutes, and a restart recovers.
 
 3. Silent skips. Faust counts offsets it never delivered as done when a record arrives more than one offset past the
-last one read (its bookkeeping for transaction markers and compacted topics), and commits past them. After a
-rebalance race that is how records were lost (in the scale fault: articles of two partitions never cleaned, offsets
-committed). Our input topics are neither compacted nor, in at-least-once mode, written in transactions but for their
-markers, so a hole wider than one offset is refused: the commit stays before it, the worker's liveness fails once
-new records pile up behind it, and a restart re-reads the hole.
+last one read (its bookkeeping for transaction markers and compacted topics), and it commits past one unacknowledged
+record that sits right at the committed offset (an off-by-one: it compares as if that offset had been done). After
+the rebalance races above, that is how records were lost: articles never cleaned, or cleaned and never related, with
+their offsets committed. In an input written without transactions every offset is a record, so there any hole is
+such a drop: it is not counted as done and never committed past; the worker's liveness fails (a commit standing
+still with work behind it) and the restart re-reads it. The inputs the app writes itself qualify in at-least-once
+mode, and articles.raw unless DYADWATCH_RAW_TRANSACTIONAL says its producers use transactions.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from faust.tables import TableManager
@@ -53,8 +56,11 @@ log = logging.getLogger(__name__)
 class SeekSafeRecovery(Recovery):
     FETCH_WAIT_S = 30.0  # a fetch returns within its 1 s timeout once the group has its new assignment
 
+    inputs_without_markers: frozenset[str] = frozenset()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._holes: dict[TP, int] = {}
         self._fetches_in_flight = 0
         self._no_fetch_in_flight: asyncio.Event | None = None
 
@@ -82,11 +88,11 @@ class SeekSafeRecovery(Recovery):
             log.warning("a fetch from before the rebalance is still running after %.0f s", self.FETCH_WAIT_S)
 
     def _watch(self, consumer: ConsumerT) -> None:
-        """Wrap two of the consumer's steps: its fetch call, to count fetches in flight (2b), and its offset-gap
-        bookkeeping, to refuse gaps that are not transaction markers (3)."""
+        """Wrap three of the consumer's steps: its fetch call, to count fetches in flight (2b), and its offset-gap
+        and commit bookkeeping, so that no hole in an input without transaction markers counts as done (3)."""
         no_fetch = self._no_fetch_in_flight = asyncio.Event()
         no_fetch.set()
-        fetch, add_gap = consumer._getmany, consumer._add_gap  # type: ignore[attr-defined]
+        fetch, add_gap, new_offset = consumer._getmany, consumer._add_gap, consumer._new_offset  # type: ignore[attr-defined]
 
         async def counted(active_partitions: Any, timeout: float) -> Any:
             self._fetches_in_flight += 1
@@ -101,24 +107,47 @@ class SeekSafeRecovery(Recovery):
         async def guarded(tp: TP, offset_from: int, offset_to: int) -> None:
             # Faust calls this when a record arrives more than one offset past the last one read, with the offsets
             # in between and the record's own: the in-between ones then count as done.
-            skipped = offset_to - offset_from
-            if skipped > 1 and not self.app.in_transaction and not self._is_changelog_tp(tp):
+            if self._without_markers(tp):
                 log.warning("offsets %s to %s of %s were never delivered; not counting them as done (the commit "
                             "stays before them, and liveness fails until a restart re-reads them)",
                             offset_from, offset_to - 1, tp)
                 return
             await add_gap(tp, offset_from, offset_to)
 
+        def checked(tp: TP) -> int | None:
+            # Faust commits up to the first hole in the acknowledged offsets, but lets one unacknowledged record
+            # through right at the committed offset (it compares as if that offset were the last one done).
+            acked, committed = consumer._acked[tp], consumer._committed_offset[tp]  # type: ignore[attr-defined]
+            if self._without_markers(tp) and acked and committed is not None and min(acked) > committed:
+                if self._holes.get(tp) != committed:
+                    self._holes[tp] = committed
+                    log.warning("offset %s of %s was never acknowledged; not committing past it (liveness fails "
+                                "until a restart re-reads it)", committed, tp)
+                return None
+            result: int | None = new_offset(tp)
+            return result
+
         consumer._getmany = counted  # type: ignore[attr-defined]
         consumer._add_gap = guarded  # type: ignore[attr-defined]
+        consumer._new_offset = checked  # type: ignore[attr-defined]
+
+    def _without_markers(self, tp: TP) -> bool:
+        """Whether every offset of `tp` is a record (no transaction markers, no compaction): then a hole is a drop."""
+        return tp.topic in self.inputs_without_markers and not self.app.in_transaction
 
 
-class SeekSafeTableManager(TableManager):
-    """Faust's table manager with `SeekSafeRecovery` (set as the app's `TableManager`)."""
+def table_manager(inputs_without_markers: Iterable[str]) -> type[TableManager]:
+    """Faust's table manager with `SeekSafeRecovery`, for the app's `TableManager` setting. `inputs_without_markers`
+    names the input topics written without transactions, where any hole in the offsets is a record Faust dropped."""
+    topics = frozenset(inputs_without_markers)
 
-    @property
-    def recovery(self) -> Recovery:
-        if self._recovery is None:
-            self._recovery = SeekSafeRecovery(self.app, self, beacon=self.beacon, loop=self.loop)
-        return self._recovery
+    class SeekSafeTableManager(TableManager):
+        @property
+        def recovery(self) -> Recovery:
+            if self._recovery is None:
+                recovery = SeekSafeRecovery(self.app, self, beacon=self.beacon, loop=self.loop)
+                recovery.inputs_without_markers = topics
+                self._recovery = recovery
+            return self._recovery
 
+    return SeekSafeTableManager

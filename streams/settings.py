@@ -32,6 +32,11 @@ class Settings(BaseSettings):
         default=1_000_000, gt=0, description="largest record the worker sends; larger outputs are dead-lettered"
     )
     processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
+    raw_transactional: bool = Field(
+        default=False,
+        description="articles.raw is written in Kafka transactions (its offsets then include markers, so a hole in "
+        "them is not necessarily a dropped record)",
+    )
 
     allowed_lateness_hours: float | None = Field(
         default=None, gt=0, description="event-time lateness the detector tolerates (unset: its 1 h default)"

@@ -28,6 +28,8 @@ def test_a_recovery_that_seeks_a_changelog_back_forgets_the_last_offset_read_fro
 
         async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None: ...
 
+        def _new_offset(self, tp: TP) -> int | None: ...
+
         async def seek_wait(self, offsets: dict[TP, int]) -> None:
             sought.update(offsets)
 
@@ -57,6 +59,8 @@ def test_a_recovery_waits_for_a_fetch_from_before_the_rebalance_before_it_seeks(
 
         async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None: ...
 
+        def _new_offset(self, tp: TP) -> int | None: ...
+
         async def seek_wait(self, offsets: dict[TP, int]) -> None:
             events.append("changelog sought")
 
@@ -80,30 +84,56 @@ def test_a_recovery_waits_for_a_fetch_from_before_the_rebalance_before_it_seeks(
     assert events == ["fetch returned", "changelog sought"]
 
 
-def test_offsets_never_delivered_are_not_counted_as_done_unless_they_are_a_transaction_marker() -> None:
-    app = create_app(Settings(app_id="fixes-test"), "127.0.0.1:1")
-    recovery = app.tables.recovery
-    raw, changelog = TP("articles.raw", 0), TP("fixes-test-pairs-changelog", 0)
-    counted: list[tuple[TP, int, int]] = []
+class BookkeepingConsumer:
+    """The consumer's offset bookkeeping that the fixes wrap, recording what reaches Faust's own."""
 
-    class Consumer:
-        def __init__(self) -> None:
-            self._read_offset: dict[TP, int | None] = {}
+    def __init__(self) -> None:
+        self._read_offset: dict[TP, int | None] = {}
+        self._acked: dict[TP, list[int]] = {}
+        self._committed_offset: dict[TP, int | None] = {}
+        self.gaps: list[tuple[TP, int, int]] = []
 
-        async def _getmany(self, active_partitions: Any, timeout: float) -> dict[TP, list[Any]]:
-            return {}
+    async def _getmany(self, active_partitions: Any, timeout: float) -> dict[TP, list[Any]]:
+        return {}
 
-        async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None:
-            counted.append((tp, offset_from, offset_to))
+    async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None:
+        self.gaps.append((tp, offset_from, offset_to))
 
-        async def seek_wait(self, offsets: dict[TP, int]) -> None: ...
+    def _new_offset(self, tp: TP) -> int | None:
+        return max(self._acked[tp]) + 1
 
-    async def scenario() -> None:
-        consumer: Any = Consumer()
-        await recovery._seek_offsets(consumer, set(), Counter(), "active")
-        await consumer._add_gap(raw, 11, 12)  # record 12 after 10: offset 11 was a transaction marker
+    async def seek_wait(self, offsets: dict[TP, int]) -> None: ...
+
+
+def watched(settings: Settings) -> Any:
+    app = create_app(settings, "127.0.0.1:1")
+    consumer = BookkeepingConsumer()
+    asyncio.run(app.tables.recovery._seek_offsets(consumer, set(), Counter(), "active"))  # type: ignore[arg-type]
+    return consumer
+
+
+def test_a_hole_in_an_input_without_transactions_is_never_counted_as_done() -> None:
+    consumer = watched(Settings(app_id="fixes-test"))
+    raw, clean = TP("articles.raw", 0), TP("articles.clean", 2)
+    changelog = TP("fixes-test-pairs-changelog", 0)
+
+    async def arrivals() -> None:
         await consumer._add_gap(raw, 43, 62)  # record 62 after 42: 19 records were never delivered
         await consumer._add_gap(changelog, 5, 9)  # a compacted changelog has holes of any width
 
-    asyncio.run(scenario())
-    assert counted == [(raw, 11, 12), (changelog, 5, 9)]
+    asyncio.run(arrivals())
+    assert consumer.gaps == [(changelog, 5, 9)]
+    # record 66 of articles.clean, at the committed offset, was dropped; 67 was processed
+    consumer._acked[clean], consumer._committed_offset[clean] = [67], 66
+    assert consumer._new_offset(clean) is None  # Faust alone commits 68 here
+    consumer._acked[clean] = [66, 67]
+    assert consumer._new_offset(clean) == 68
+
+
+def test_an_input_written_in_transactions_keeps_fausts_bookkeeping() -> None:
+    consumer = watched(Settings(app_id="fixes-test", raw_transactional=True))
+    raw = TP("articles.raw", 0)
+    asyncio.run(consumer._add_gap(raw, 11, 12))  # record 12 after 10: offset 11 was a transaction marker
+    assert consumer.gaps == [(raw, 11, 12)]
+    consumer._acked[raw], consumer._committed_offset[raw] = [12], 11  # the commit sat on the marker
+    assert consumer._new_offset(raw) == 13
