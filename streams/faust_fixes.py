@@ -32,9 +32,10 @@ last one read (its bookkeeping for transaction markers and compacted topics), an
 record that sits right at the committed offset (an off-by-one: it compares as if that offset had been done). After
 the rebalance races above, that is how records were lost: articles never cleaned, or cleaned and never related, with
 their offsets committed. In an input written without transactions every offset is a record, so there any hole is
-such a drop: it is not counted as done and never committed past; the worker's liveness fails (a commit standing
-still with work behind it) and the restart re-reads it. The inputs the app writes itself qualify in at-least-once
-mode, and articles.raw unless DYADWATCH_RAW_TRANSACTIONAL says its producers use transactions.
+such a drop: it is not counted as done and never committed past, and the partition is read again from the hole
+(should that not fill it, the commit stands still, the worker's liveness fails and a restart re-reads it). The
+inputs the app writes itself qualify in at-least-once mode, and articles.raw unless DYADWATCH_RAW_TRANSACTIONAL says
+its producers use transactions.
 """
 
 from __future__ import annotations
@@ -57,10 +58,12 @@ class SeekSafeRecovery(Recovery):
     FETCH_WAIT_S = 30.0  # a fetch returns within its 1 s timeout once the group has its new assignment
 
     inputs_without_markers: frozenset[str] = frozenset()
+    REREADS = 3  # times a hole is read again before it is left to liveness
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._holes: dict[TP, int] = {}
+        self._holes: dict[tuple[TP, int], int] = {}  # (partition, committed offset) -> times read again
+        self._rereading: set[asyncio.Future[None]] = set()
         self._fetches_in_flight = 0
         self._no_fetch_in_flight: asyncio.Event | None = None
 
@@ -119,10 +122,7 @@ class SeekSafeRecovery(Recovery):
             # through right at the committed offset (it compares as if that offset were the last one done).
             acked, committed = consumer._acked[tp], consumer._committed_offset[tp]  # type: ignore[attr-defined]
             if self._without_markers(tp) and acked and committed is not None and min(acked) > committed:
-                if self._holes.get(tp) != committed:
-                    self._holes[tp] = committed
-                    log.warning("offset %s of %s was never acknowledged; not committing past it (liveness fails "
-                                "until a restart re-reads it)", committed, tp)
+                self._reread(consumer, tp, committed)
                 return None
             result: int | None = new_offset(tp)
             return result
@@ -130,6 +130,19 @@ class SeekSafeRecovery(Recovery):
         consumer._getmany = counted  # type: ignore[attr-defined]
         consumer._add_gap = guarded  # type: ignore[attr-defined]
         consumer._new_offset = checked  # type: ignore[attr-defined]
+
+    def _reread(self, consumer: ConsumerT, tp: TP, committed: int) -> None:
+        """Read a partition again from its committed offset, where a record was never acknowledged: the records
+        after it are processed twice (their ids make that harmless). A few times per hole; if it stays, the commit
+        stands still, liveness fails and a restart re-reads it."""
+        tries = self._holes.get((tp, committed), 0)
+        if tries >= self.REREADS:
+            return
+        self._holes[(tp, committed)] = tries + 1
+        log.warning("offset %s of %s was never acknowledged; reading the partition again from there", committed, tp)
+        task = asyncio.ensure_future(consumer.seek(tp, committed))
+        self._rereading.add(task)
+        task.add_done_callback(self._rereading.discard)
 
     def _without_markers(self, tp: TP) -> bool:
         """Whether every offset of `tp` is a record (no transaction markers, no compaction): then a hole is a drop."""
