@@ -62,7 +62,7 @@ class SeekSafeRecovery(Recovery):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._holes: dict[tuple[TP, int], int] = {}  # (partition, committed offset) -> times read again
+        self._holes: dict[TP, tuple[int, int]] = {}  # partition -> (committed offset with a hole, times read again)
         self._rereading: set[asyncio.Future[None]] = set()
         self._fetches_in_flight = 0
         self._no_fetch_in_flight: asyncio.Event | None = None
@@ -112,8 +112,7 @@ class SeekSafeRecovery(Recovery):
             # in between and the record's own: the in-between ones then count as done.
             if self._without_markers(tp):
                 log.warning("offsets %s to %s of %s were never delivered; not counting them as done (the commit "
-                            "stays before them, and liveness fails until a restart re-reads them)",
-                            offset_from, offset_to - 1, tp)
+                            "stays before them, and they are read again)", offset_from, offset_to - 1, tp)
                 return
             await add_gap(tp, offset_from, offset_to)
 
@@ -135,10 +134,11 @@ class SeekSafeRecovery(Recovery):
         """Read a partition again from its committed offset, where a record was never acknowledged: the records
         after it are processed twice (their ids make that harmless). A few times per hole; if it stays, the commit
         stands still, liveness fails and a restart re-reads it."""
-        tries = self._holes.get((tp, committed), 0)
+        hole, tries = self._holes.get(tp, (committed, 0))
+        tries = tries if hole == committed else 0
         if tries >= self.REREADS:
             return
-        self._holes[(tp, committed)] = tries + 1
+        self._holes[tp] = (committed, tries + 1)
         log.warning("offset %s of %s was never acknowledged; reading the partition again from there", committed, tp)
         task = asyncio.ensure_future(consumer.seek(tp, committed))
         self._rereading.add(task)
