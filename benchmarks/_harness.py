@@ -133,6 +133,10 @@ class Run:
         worker.wait_ready(timeout_s)
         return worker
 
+    def delete_topics(self) -> None:
+        """Delete the run's topics and changelogs (on a shared broker they would pile up run after run)."""
+        asyncio.run(kafka_io.delete_topics_with_prefix(self.bootstrap, self.settings, self.name))
+
     def stop_all(self) -> None:
         for worker in self.workers:
             worker.stop()

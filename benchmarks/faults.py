@@ -146,7 +146,7 @@ FAULTS: dict[str, Callable[[bool], Fault]] = {
 
 def run_once(broker: Broker, work_dir: Path, articles: list[tuple[bytes | None, bytes]], rate: float,
              fault: Fault | None, worker_env: dict[str, str] | None = None,
-             partitions: int = 4) -> tuple[Outputs, dict[str, Any]]:
+             partitions: int = 4, keep_topics: bool = False) -> tuple[Outputs, dict[str, Any]]:
     run = Run(broker.bootstrap, work_dir, partitions=partitions, extra_env=worker_env or {})
     run.create_topics()
     facts: dict[str, Any] = {"partitions": partitions}
@@ -180,7 +180,10 @@ def run_once(broker: Broker, work_dir: Path, articles: list[tuple[bytes | None, 
         supervisor.stop()
         facts["liveness_restarts"] = supervisor.restarts
         run.stop_all()
-    return collect(run), facts
+    outputs = collect(run)
+    if not keep_topics:
+        run.delete_topics()
+    return outputs, facts
 
 
 def report(fault: str, articles: int, reference: Outputs, got: Outputs, facts: dict[str, Any]) -> dict[str, Any]:
@@ -240,8 +243,8 @@ def main(argv: list[str] | None = None) -> int:
                              "of publishing (reorder_s) is up to 180 h of event time; 240 h stands for the production "
                              "1 h lateness at news pace, where 3 s of reordering is 3 s)")
     parser.add_argument("--keep", type=Path, default=None,
-                        help="keep each run's worker logs and state under this directory (default: a temporary "
-                             "directory, removed at the end)")
+                        help="keep each run's worker logs and state under this directory, and its topics on the "
+                             "broker (default: a temporary directory, removed at the end, and the topics deleted)")
     args = parser.parse_args(argv)
     if args.keep is not None and args.keep.exists() and any(args.keep.iterdir()):
         parser.error(f"--keep {args.keep}: not empty (each run's logs and state would mix with what is there)")
@@ -268,8 +271,9 @@ def main(argv: list[str] | None = None) -> int:
         kafka = stack.enter_context(own_broker())
         log(f"broker at {kafka.bootstrap} ({'own' if kafka.managed else 'given'}); {count} articles at {rate}/s, "
             f"{args.partitions} partitions")
+        keep_topics = args.keep is not None
         reference, facts = run_once(kafka, Path(tmp) / "reference", articles, rate, None, worker_env,
-                                    args.partitions)
+                                    args.partitions, keep_topics)
         offline = expected_offline(articles)
         streamed = {i for i, _ in reference.observations}
         facts["reference_matches_offline"] = streamed == offline
@@ -284,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
             log(f"fault run: {name}")
             try:
                 got, facts = run_once(kafka, Path(tmp) / name, articles, rate, FAULTS[name](args.short), worker_env,
-                                     args.partitions)
+                                     args.partitions, keep_topics)
             except (TimeoutError, RuntimeError) as exc:
                 print(orjson.dumps({"fault": name, "articles": count, "error": str(exc)[-2000:]}).decode(),
                       flush=True)
