@@ -309,14 +309,10 @@ def beyond_lateness(seeds: int, config: DetectorConfig) -> None:
 def _alerts_by_id(observations: list[RelationObservation], config: DetectorConfig
                   ) -> tuple[dict[str, RelationshipAlert], int]:
     """The alerts by id, and how many were announced again under an id already announced."""
-    states: dict[str, PairState] = {}
-    alerts: list[RelationshipAlert] = []
-    for obs in observations:
-        states[obs.pair], new = observe(states.get(obs.pair), obs, config)
-        alerts.extend(new)
-    for pair in sorted(states):
-        _, new = flush(states[pair], config)
-        alerts.extend(new)
+    from streams.pipeline import Detector
+
+    detector = Detector(config=config)
+    alerts = [alert for obs in observations for alert in detector(obs)] + detector.flush()
     by_id = {alert.alert_id: alert for alert in alerts}
     return by_id, len(alerts) - len(by_id)
 
