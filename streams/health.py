@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 STALL_AFTER_S = 60.0
 # Restoring a big table from its changelog can take minutes and is not a stall; a rebalance and recovery that reads
@@ -59,7 +59,8 @@ def check(
     elif progress.recovering_since is not None or rebalanced:
         progress.recovering_since, progress.recovered_at = None, now
     recovery_hung = progress.recovering_since is not None and now - progress.recovering_since > recovery_hang_after_s
-    lag, waiting = _lag_by_topic(app, assigned)
+    offsets = _offsets(app, assigned)
+    lag, waiting = _lag_by_topic(offsets)
     # Each agent is judged on its own input (a stuck detect agent must not hide behind a busy clean agent), and
     # only on time outside recoveries: agents wait while tables are restored.
     quiet_since = progress.recovered_at or progress.started_at
@@ -68,7 +69,7 @@ def check(
         for topic, agent in progress.inputs.items()
         if waiting.get(topic, 0) > 0 and now - max(progress.last_event_at.get(agent, 0.0), quiet_since) > stall_after_s
     )
-    commit_stalled = [] if recovering else _commit_stalls(app, assigned, progress, now - stall_after_s, quiet_since)
+    commit_stalled = [] if recovering else _commit_stalls(offsets, progress, now - stall_after_s, quiet_since)
     last = max(progress.last_event_at.values(), default=progress.started_at)
     live = not dead_agents and not stalled and not commit_stalled and not recovery_hung
     ready = live and bool(assigned) and not recovering
@@ -87,27 +88,19 @@ def check(
     }
 
 
-def _commit_stalls(app: Any, assigned: set[Any], progress: Progress, before: float, quiet_since: float) -> list[str]:
+def _commit_stalls(offsets: list[Offsets], progress: Progress, before: float, quiet_since: float) -> list[str]:
     """Input partitions whose committed offset has stood still since `before` while work waited behind it.
 
     An agent can look busy while one partition's commits stand still: Faust commits only up to the first record
     it has not seen acknowledged, so a record it dropped (a rebalance race in faust-streaming) holds the commit
-    back for good, and a restart is what re-reads it. Waiting work is a record read past the commit, or new records
-    arriving; an idle partition can keep its commit one short of the end for good (a transaction marker is never
-    delivered, so never acknowledged), and its last record read is then below the commit."""
-    consumer = app.consumer
+    back (faust_fixes reads the partition again from there; a restart is the backstop). Waiting work is a record
+    read past the commit, or new records arriving; an idle partition can keep its commit one short of the end for
+    good (a transaction marker is never delivered, so never acknowledged), and its last record read is then below
+    the commit."""
     stalled = []
-    for tp in assigned:
-        if tp.topic not in progress.inputs:
+    for tp, highwater, read, committed in offsets:
+        if tp.topic not in progress.inputs or committed is None:
             continue
-        committed = consumer._committed_offset.get(tp)
-        try:
-            highwater = consumer.highwater(tp)
-        except Exception:  # the driver has no figure for it yet
-            continue
-        if committed is None or highwater is None:
-            continue
-        read = consumer._read_offset.get(tp)
         seen = progress.commits.get(tp)
         if seen is None or seen[0] != committed:
             progress.commits[tp] = (committed, highwater, None)
@@ -130,20 +123,34 @@ def _recovery_read(app: Any) -> int:
         return -1
 
 
-def _lag_by_topic(app: Any, assigned: set[Any]) -> tuple[dict[str, int], dict[str, int]]:
-    """Offsets beyond the last record read on the assigned partitions, by topic (absent when unknown); and the
-    same less one per partition, which is what surely waits: a partition's last offset can be a transaction
-    marker, which is never delivered."""
+class Offsets(NamedTuple):
+    tp: Any
+    highwater: int
+    read: int | None  # the last offset read (Faust sets it to the committed offset when it seeks)
+    committed: int | None
+
+
+def _offsets(app: Any, assigned: set[Any]) -> list[Offsets]:
+    """Where each assigned partition stands, for those whose end offset the driver already knows."""
     consumer = app.consumer
-    lag: dict[str, int] = {}
-    waiting: dict[str, int] = {}
+    found = []
     for tp in assigned:
         try:
             highwater = consumer.highwater(tp)
         except Exception:  # the driver has no figure for it yet
             continue
-        read = consumer._read_offset.get(tp)
-        if highwater is not None and read is not None:
+        if highwater is not None:
+            found.append(Offsets(tp, highwater, consumer._read_offset.get(tp), consumer._committed_offset.get(tp)))
+    return found
+
+
+def _lag_by_topic(offsets: list[Offsets]) -> tuple[dict[str, int], dict[str, int]]:
+    """Offsets beyond the last record read, by topic (absent when unknown); and the same less one per partition,
+    which is what surely waits: a partition's last offset can be a transaction marker, which is never delivered."""
+    lag: dict[str, int] = {}
+    waiting: dict[str, int] = {}
+    for tp, highwater, read, _ in offsets:
+        if read is not None:
             behind = max(0, highwater - read - 1)
             lag[tp.topic] = lag.get(tp.topic, 0) + behind
             waiting[tp.topic] = waiting.get(tp.topic, 0) + max(0, behind - 1)
