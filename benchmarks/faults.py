@@ -153,37 +153,38 @@ def run_once(broker: Broker, work_dir: Path, articles: list[tuple[bytes | None, 
     publisher = Publisher(broker.bootstrap, run.settings, run.topic(registry.RAW), articles, rate_per_s=rate)
     supervisor = Supervisor(run)
     try:
-        began = time.monotonic()
-        run.start_worker(READY_TIMEOUT_S)
-        facts["startup_s"] = round(time.monotonic() - began, 1)
-        supervisor.start()
-        publisher.start()
-        recoveries = fault(run, publisher, broker) if fault else []
-        publisher.join(timeout=600)
-        if publisher.error is not None:
-            raise RuntimeError(f"publishing failed: {publisher.error!r}")
-        facts["publish_retries"] = publisher.retries
-        facts["recovery_s"] = round(max(recoveries), 2) if recoveries else 0.0
-        facts["recovery_s_each"] = [round(r, 2) for r in recoveries]
         try:
-            facts["drain_s"] = round(run.drain(DRAIN_TIMEOUT_S), 1)
-            facts["drained"] = True
-        except TimeoutError as exc:
-            log(f"not drained: {exc}")
-            facts["drained"] = False
-        facts["worker_crashes"] = sum(
-            1 for w in run.workers if w.process is not None and w.process.poll() is not None
-        )
-        statuses = [w.health("live")[0] for w in run.workers]
-        facts["workers_live_at_end"] = statuses.count(200)
+            began = time.monotonic()
+            run.start_worker(READY_TIMEOUT_S)
+            facts["startup_s"] = round(time.monotonic() - began, 1)
+            supervisor.start()
+            publisher.start()
+            recoveries = fault(run, publisher, broker) if fault else []
+            publisher.join(timeout=600)
+            if publisher.error is not None:
+                raise RuntimeError(f"publishing failed: {publisher.error!r}")
+            facts["publish_retries"] = publisher.retries
+            facts["recovery_s"] = round(max(recoveries), 2) if recoveries else 0.0
+            facts["recovery_s_each"] = [round(r, 2) for r in recoveries]
+            try:
+                facts["drain_s"] = round(run.drain(DRAIN_TIMEOUT_S), 1)
+                facts["drained"] = True
+            except TimeoutError as exc:
+                log(f"not drained: {exc}")
+                facts["drained"] = False
+            facts["worker_crashes"] = sum(
+                1 for w in run.workers if w.process is not None and w.process.poll() is not None
+            )
+            statuses = [w.health("live")[0] for w in run.workers]
+            facts["workers_live_at_end"] = statuses.count(200)
+        finally:
+            supervisor.stop()
+            facts["liveness_restarts"] = supervisor.restarts
+            run.stop_all()
+        return collect(run), facts
     finally:
-        supervisor.stop()
-        facts["liveness_restarts"] = supervisor.restarts
-        run.stop_all()
-    outputs = collect(run)
-    if not keep_topics:
-        run.delete_topics()
-    return outputs, facts
+        if not keep_topics:  # also when the run failed: on a shared broker they would pile up
+            run.delete_topics()
 
 
 def report(fault: str, articles: int, reference: Outputs, got: Outputs, facts: dict[str, Any]) -> dict[str, Any]:
