@@ -58,9 +58,20 @@ class CleanArticle(_Model):
     )
 
 
+class Reference(_Model):
+    """A word that stands for a country in an evidence sentence ("its", "the two countries", "Moscow's ally")."""
+
+    text: str
+    country: Alpha3
+    antecedent: str = Field(description="the earlier mention it was resolved to, as written")
+
+
 class Evidence(_Model):
     sentence: str
     cues: list[str]
+    initiator: Alpha3 | None = Field(default=None, description="the state that acts in this sentence, if one does")
+    target: Alpha3 | None = Field(default=None, description="the state acted on, if the act has a direction")
+    references: list[Reference] = Field(default_factory=list)
 
 
 class Relation(_Model):
@@ -73,6 +84,10 @@ class Relation(_Model):
     quad: Annotated[int, Field(ge=1, le=4)]
     trend: Trend | None = None
     confidence: Annotated[float, Field(ge=0.0, le=1.0)]
+    initiator: Alpha3 | None = Field(
+        default=None, description="who acted on whom: the acting state, null when the act is mutual or unclear"
+    )
+    target: Alpha3 | None = Field(default=None, description="the state acted on, null when mutual or unclear")
     evidence: list[Evidence]
 
 
@@ -140,3 +155,6 @@ class AnalyzedArticle(_Model):
     error: str | None = None
     text: str
     relations: list[Relation]
+    note: str | None = Field(
+        default=None, description="why an accepted article gives no relations when that is not its content"
+    )
