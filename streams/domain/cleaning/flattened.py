@@ -18,6 +18,7 @@ from itertools import islice
 
 from streams.domain.cleaning.furniture import EDGE_PUNCTUATION, lexicon
 from streams.domain.cleaning.headline import headline_candidates, infer_headline, like_headline
+from streams.domain.cleaning.settings import DEFAULT_SETTINGS, Settings
 from streams.domain.cleaning.span import story_span
 from streams.domain.cleaning.stopwords import stop_words_for
 from streams.domain.cleaning.thresholds import Thresholds, thresholds
@@ -38,11 +39,9 @@ _YEAR_OR_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}
 _OPENING_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 # "Other headline | Site": a link to another page, or a menu, when the line is short and not a sentence.
 _PIPE = " | "
-# "Headline | Site", "Headline - Site": the page title joins the headline and the site name.
 # Enough words of running text to tell the page's language from its stop words.
 _LANGUAGE_SAMPLE_WORDS = 200
 _WORD_EDGE = ".,:;!?\"'()[]"
-_TITLE_SEPARATOR = re.compile(r"\s+(?:[|\-\u2013\u2014:\u00bb\u00b7\u2022]|::)\s+")
 
 
 def _judge_lines(
@@ -202,7 +201,9 @@ def judge_page(texts: list[str], headlines: list[str], *, whole_page: bool = Tru
     return PageJudgement(furniture, scores, first_headline, story_ends)
 
 
-def clean_flattened(body: str, title: str | None = None) -> tuple[str | None, str]:
+def clean_flattened(
+    body: str, title: str | None = None, settings: Settings = DEFAULT_SETTINGS
+) -> tuple[str | None, str]:
     """(headline, story text) of a flattened page; story paragraphs are joined by newlines."""
     texts = [line for line in map(str.strip, body.split("\n")) if line]
     if not texts:
@@ -212,6 +213,39 @@ def clean_flattened(body: str, title: str | None = None) -> tuple[str | None, st
         # first line is not a headline (a feed that sends single sentences or wire snippets).
         return (None, texts[0])
     page = judge_page(texts, headline_candidates(texts[0], title))
-    start, end = story_span(page.scores, page.first_headline, thresholds().min_story_score, page.story_ends)
+    story = [i for i, drop in enumerate(page.furniture) if not drop]
+    if story and story[0] >= len(texts) - len(story) and all(texts[i][-1] in _SENTENCE_END for i in story):
+        # Every line but perhaps the headline above them reads as a sentence: the body is all story, however
+        # short (a one-sentence wire brief), and there is no page around it to choose a span from.
+        return infer_headline(texts, title), "\n".join(texts[i] for i in story)
+    min_story_score = settings.min_story_score
+    if min_story_score is None:
+        min_story_score = thresholds().min_story_score
+    start, end = story_span(page.scores, page.first_headline, min_story_score, page.story_ends)
     kept = [texts[i] for i in range(start, end) if not page.furniture[i]]
     return infer_headline(texts, title), "\n".join(kept)
+
+
+def describe_removed(texts: list[str], headlines: list[str]) -> str:
+    """What the lines of a page that yielded no story were, for the dead letter: "6 lines removed: 3 short
+    line (menu item or label), 1 account link, ..."."""
+    lexicon_ = lexicon()
+    kinds: Counter[str] = Counter()
+    for text in texts:
+        folded = text.lower().strip(EDGE_PUNCTUATION)
+        kind = lexicon_.describe(folded)
+        if kind is None:
+            if folded in headlines:
+                kind = "headline"
+            elif "@" in text and _EMAIL.search(text):
+                kind = "byline with an e-mail address"
+            elif _is_dateline(folded):
+                kind = "dateline"
+            elif folded.count(" ") + 1 < thresholds().short_words:
+                kind = "short line (menu item or label)"
+            else:
+                kind = "line that does not read as story text"
+        kinds[kind] += 1
+    shown = ", ".join(f"{count} {kind}" for kind, count in kinds.most_common(6))
+    more = ", ..." if len(kinds) > 6 else ""
+    return f"{len(texts)} line{'s' if len(texts) != 1 else ''} removed: {shown}{more}"

@@ -27,6 +27,19 @@ class FurnitureLexicon:
     start_words: frozenset[str]
     contains: re.Pattern[str]
     by_trigger: dict[str, re.Pattern[str]]
+    described: tuple[tuple[str, str, str], ...]  # (kind, phrase, what it is), as the file has them
+
+    def describe(self, folded: str) -> str | None:
+        """What the first phrase that matches the line says it is ("share prompt"), or None. For messages,
+        not for the hot path: it tries every phrase."""
+        for kind, phrase, what in self.described:
+            if (
+                (kind in ("line", "end") and folded == phrase)
+                or (kind == "start" and folded.startswith(phrase))
+                or (kind == "contains" and phrase in folded)
+            ):
+                return what
+        return None
 
     def whole_line(self, folded: str) -> bool:
         return folded in self.whole_lines
@@ -66,11 +79,13 @@ def _alternation(phrases: list[str], *, anchored: bool) -> re.Pattern[str]:
 def lexicon() -> FurnitureLexicon:
     text = resources.files(__package__).joinpath("data/furniture.tsv").read_text("utf-8")
     by_kind: dict[str, list[str]] = {"line": [], "start": [], "contains": [], "end": []}
+    described: list[tuple[str, str, str]] = []
     for row in text.splitlines():
         if not row.strip() or row.startswith("#"):
             continue
-        kind, phrase, _what = row.split("\t", 2)
+        kind, phrase, what = row.split("\t", 2)
         by_kind[kind].append(" ".join(phrase.lower().split()))
+        described.append((kind, fold(phrase) if kind in ("line", "end") else by_kind[kind][-1], what.strip()))
     filed: dict[str, list[str]] = {}
     for phrase in by_kind["contains"]:
         word = max(phrase.split(), key=len).strip(EDGE_PUNCTUATION)
@@ -83,4 +98,5 @@ def lexicon() -> FurnitureLexicon:
         start_words=frozenset(phrase.partition(" ")[0] for phrase in by_kind["start"]),
         contains=_alternation(by_kind["contains"], anchored=False),
         by_trigger={word: _alternation(phrases, anchored=False) for word, phrases in filed.items()},
+        described=tuple(described),
     )

@@ -31,20 +31,33 @@ def is_headline_line(line: str, candidates: list[str]) -> bool:
     return like_headline(folded.split(), [frozenset(c.split()) for c in folded_candidates], overlap)
 
 
+def first_line_is_headline(first_line: str, title: str | None) -> bool:
+    """Whether a flattened page's first line is its headline (a flattened page starts with its <title>).
+
+    With a title given, only when it repeats the title; without one, when it is short and does not end with
+    a full stop (headlines do not; a wire brief's first sentence does)."""
+    if first_line.count(" ") >= thresholds().headline_max_words:
+        return False
+    if title and title.strip():
+        titles = headline_variants(title)
+        return any(is_headline_line(part, titles) for part in headline_variants(first_line))
+    return not first_line.endswith(".")
+
+
 def headline_candidates(first_line: str, title: str | None) -> list[str]:
-    """Folded forms of the headline: the given title, the page's first line and its longest part."""
+    """Folded forms of the headline: the given title, and the page's first line and its longest part when
+    that line is the headline."""
     sources = [title] if title else []
-    if first_line.count(" ") < thresholds().headline_max_words:
+    if first_line_is_headline(first_line, title):
         sources.append(first_line)
     return [fold(v) for source in sources for v in headline_variants(source) if fold(v)]
 
 
 def infer_headline(lines: list[str], title: str | None) -> str | None:
-    """The given title, else the page's first line (a flattened page starts with its <title>) when it is
-    short enough to be one."""
+    """The given title, else the page's first line when it is the headline."""
     if title and title.strip():
         return title.strip()
-    if not lines or lines[0].count(" ") >= thresholds().headline_max_words:
+    if not lines or not first_line_is_headline(lines[0], None):
         return None
     return headline_variants(lines[0])[-1]
 

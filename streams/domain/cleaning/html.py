@@ -1,9 +1,13 @@
-"""Story text from a page's HTML: trafilatura set for news, then the headline kept out of the body.
+"""Story text from a page's HTML: trafilatura set for news, a second run where it is unsure, the headline
+kept out of the body.
 
-trafilatura runs without comments (reader comments are not the story) and in its precision mode (it drops
-teaser lists and link blocks it would otherwise keep); on news pages that gains far more precision than it
-costs recall, and it is faster. The headline is taken from the page's own metadata (og:title, then <title>)
-and removed where the extractor repeats it at the top of the text.
+trafilatura runs without comments (reader comments are not the story) and, by default, in its precision mode
+(it drops teaser lists and link blocks it would otherwise keep). Its precision mode also skips the rescues
+of its balanced mode (the baseline rescue of a short result, and the recall retry of a result that covers
+little of the page), so where the precision run is short for its page it is not trusted: trafilatura runs
+again in balanced mode, and the longer result is kept when it is clearly longer (the same gate and ratio as
+trafilatura's own recall retry, data/thresholds.json). Whatever the layer on top does (the headline, lines
+that read as furniture, a split body), it never leaves less than trafilatura gave when it is not confident.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from trafilatura.utils import load_html
 from streams.domain.cleaning.flattened import judge_page
 from streams.domain.cleaning.furniture import fold
 from streams.domain.cleaning.headline import headline_variants, is_headline_line
+from streams.domain.cleaning.settings import DEFAULT_SETTINGS, Settings
+from streams.domain.cleaning.thresholds import thresholds
 from streams.domain.cleaning.unicode import normalise_line, normalise_text
 
 # Every pattern below is bounded by "<" or ">" on both sides, so a scan never runs past the next tag: linear
@@ -106,25 +112,53 @@ def _recover_split_body(lines: list[str], paragraphs: list[_Paragraph]) -> list[
     return [line for _, _, line in sorted(placed)]
 
 
-def extract_from_html(html: str, title: str | None) -> tuple[str | None, str]:
+def _run_trafilatura(html: str, tree: HtmlElement, page_chars: int, settings: Settings) -> str:
+    """trafilatura's text of the page (`tree` is pruned in place); a balanced run too where a precision run
+    is short for its page (`page_chars`: the length of its paragraphs' text), as trafilatura's own balanced
+    mode would retry it."""
+    text = trafilatura.extract(tree, include_comments=False, favor_precision=settings.precision) or ""
+    if not (settings.precision and settings.recheck_short):
+        return text
+    limits = thresholds()
+    if len(text) >= limits.recheck_max_chars or len(text) >= limits.recheck_page_share * page_chars:
+        return text
+    fresh = load_html(html)
+    balanced = (trafilatura.extract(fresh, include_comments=False) or "") if fresh is not None else ""
+    if len(balanced) >= limits.recheck_min_chars and len(balanced) > limits.recheck_accept_ratio * len(text):
+        return balanced
+    return text
+
+
+def extract_from_html(html: str, title: str | None, settings: Settings = DEFAULT_SETTINGS) -> tuple[str | None, str]:
     """(headline, story text) of a page; `title`, when the event carries one, is the headline."""
     tree = load_html(html)
     if tree is None:
         return title, ""
     paragraphs = _paragraphs(tree)  # before extraction, which prunes the tree in place
-    extracted = trafilatura.extract(tree, include_comments=False, favor_precision=True) or ""
-    lines = _recover_split_body([line.strip() for line in extracted.split("\n") if line.strip()], paragraphs)
-    text = normalise_text("\n".join(lines))
+    extracted = _run_trafilatura(html, tree, sum(len(text) for text, _ in paragraphs), settings)
+    lines = [line.strip() for line in extracted.split("\n") if line.strip()]
+    if settings.recover_split_body:
+        lines = _recover_split_body(lines, paragraphs)
+    lines = [line.strip() for line in normalise_text("\n".join(lines)).split("\n") if line.strip()]
     og_title, page_title = (normalise_line(t) if t else None for t in page_headline(html))
     headline = title or og_title or (headline_variants(page_title)[-1] if page_title else None)
     candidates = [variant for source in (title, og_title, page_title) for variant in headline_variants(source)]
-    lines = [line.strip() for line in text.split("\n")]
-    lines = [line for line in lines if line]
     for index in range(min(_HEADLINE_SEARCH_LINES, len(lines))):
         if is_headline_line(lines[index], candidates):
-            del lines[index]
+            del lines[index]  # once: a story may quote its own headline further down
             break
+    if not settings.drop_furniture:
+        return headline, "\n".join(lines)
     # The extractor has already chosen the story's region; within it, lines that read as furniture (share
-    # and subscription prompts, tag lists, bylines with an e-mail address, repeats) are dropped.
+    # and subscription prompts, tag lists, bylines with an e-mail address) are dropped. Not when that would
+    # drop much of what the extractor chose, paragraphs among it: then the judge, not the extractor, is the
+    # one likely wrong.
     page = judge_page(lines, [fold(candidate) for candidate in candidates], whole_page=False)
-    return headline, "\n".join(line for line, drop in zip(lines, page.furniture, strict=True) if not drop)
+    kept = [line for line, drop in zip(lines, page.furniture, strict=True) if not drop]
+    limits = thresholds()
+    if sum(map(len, kept)) < (1 - limits.max_furniture_share) * sum(map(len, lines)) and any(
+        drop and line[-1] in _SENTENCE_END and line.count(" ") + 1 >= limits.long_words
+        for line, drop in zip(lines, page.furniture, strict=True)
+    ):
+        kept = lines
+    return headline, "\n".join(kept)

@@ -25,6 +25,11 @@ class Thresholds:
     score_medium: float
     score_paragraph_per_word: float
     score_paragraph_cap: float
+    recheck_max_chars: int
+    recheck_page_share: float
+    recheck_accept_ratio: float
+    recheck_min_chars: int
+    max_furniture_share: float
 
 
 @cache
