@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 import orjson
 
 from streams.domain.cleaning import DuplicateIndex, RejectedArticle, clean_article
-from streams.domain.detection import DetectorConfig, PairState, flush, observe
-from streams.domain.relations import relate
+from streams.domain.detection import DetectorConfig, PairState, advance, flush, observe
+from streams.domain.relations import ArticleText, relate_many
 from streams.models import (
     AnalyzedArticle,
     CleanArticle,
@@ -23,6 +25,8 @@ from streams.models import (
     Stage,
 )
 from streams.topics import RAW, BadEvent
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BODY_BYTES = 900_000
 # A dead letter must fit Kafka's default 1 MB message limit (and the producer's max_request_size) once base64 has
@@ -113,38 +117,74 @@ class Cleaner:
 
 def observations(article: CleanArticle) -> list[RelationObservation]:
     """Stage 2: every pair the article relates, as observations keyed by pair."""
-    published_at = article.published_at or datetime.now(UTC)
-    found = relate(article.text, title=article.title, published_at=published_at)
-    return [
-        RelationObservation(
-            **relation.model_dump(),
-            observation_id=f"{article.article_id}:{relation.pair}",
-            article_id=article.article_id,
-            source=article.source,
-            url=article.url,
-            published_at=published_at,
-            duplicate_of=article.duplicate_of,
-        )
-        for relation in found
+    return observations_many([article])[0]
+
+
+def observations_many(articles: Sequence[CleanArticle]) -> list[list[RelationObservation]]:
+    """Stage 2 over a batch: the candidate sentences of all the articles are parsed together."""
+    now = datetime.now(UTC)
+    texts = [
+        ArticleText(a.text, a.title, a.published_at or now, a.language) for a in articles
     ]
+    out: list[list[RelationObservation]] = []
+    for article, reading in zip(articles, relate_many(texts), strict=True):
+        published_at = article.published_at or now
+        out.append(
+            [
+                RelationObservation(
+                    **relation.model_dump(),
+                    observation_id=f"{article.article_id}:{relation.pair}",
+                    article_id=article.article_id,
+                    source=article.source,
+                    url=article.url,
+                    published_at=published_at,
+                    duplicate_of=article.duplicate_of,
+                )
+                for relation in reading.relations
+            ]
+        )
+    return out
 
 
 def analyze_event(line: str | bytes, cleaner: Cleaner | None = None) -> AnalyzedArticle:
     """One line of `dyadwatch analyze`: clean + relate, or a `rejected` row with the reason. Never raises
     for bad input."""
+    return analyze_events([line], cleaner)[0]
+
+
+def analyze_events(lines: Sequence[str | bytes], cleaner: Cleaner | None = None) -> list[AnalyzedArticle]:
+    """`analyze_event` over a batch, in order; the candidate sentences of the batch are parsed together."""
     cleaner = cleaner or Cleaner(dedup=None)
-    raw_bytes = line.encode("utf-8", "surrogatepass") if isinstance(line, str) else line
-    article_id = _best_effort_id(raw_bytes)
-    try:
-        raw = RAW.decode(raw_bytes)
-        article = cleaner(raw)
-        relations = relate(article.text, title=article.title, published_at=article.published_at)
-    except (BadEvent, StageError) as exc:
-        reason = exc.reason if isinstance(exc, StageError) else str(exc)
-        return AnalyzedArticle(article_id=article_id, status="rejected", error=reason, text="", relations=[])
-    # The contract's text is the whole cleaned article: its headline once, then the story.
-    text = f"{article.title}\n{article.text}" if article.title else article.text
-    return AnalyzedArticle(article_id=raw.id, status="ok", text=text, relations=relations)
+    rows: list[AnalyzedArticle | CleanArticle] = []
+    for line in lines:
+        raw_bytes = line.encode("utf-8", "surrogatepass") if isinstance(line, str) else line
+        try:
+            rows.append(cleaner(RAW.decode(raw_bytes)))
+        except (BadEvent, StageError) as exc:
+            reason = exc.reason if isinstance(exc, StageError) else str(exc)
+            rows.append(
+                AnalyzedArticle(
+                    article_id=_best_effort_id(raw_bytes), status="rejected", error=reason, text="", relations=[]
+                )
+            )
+    accepted = [r for r in rows if isinstance(r, CleanArticle)]
+    readings = iter(
+        relate_many([ArticleText(a.text, a.title, a.published_at, a.language) for a in accepted])
+    )
+    out: list[AnalyzedArticle] = []
+    for row in rows:
+        if isinstance(row, AnalyzedArticle):
+            out.append(row)
+            continue
+        reading = next(readings)
+        # The contract's text is the whole cleaned article: its headline once, then the story.
+        text = f"{row.title}\n{row.text}" if row.title else row.text
+        out.append(
+            AnalyzedArticle(
+                article_id=row.article_id, status="ok", text=text, relations=reading.relations, note=reading.note
+            )
+        )
+    return out
 
 
 def _best_effort_id(raw_bytes: bytes) -> str:
@@ -157,24 +197,87 @@ def _best_effort_id(raw_bytes: bytes) -> str:
     return value if isinstance(value, str) else ""
 
 
-@dataclass
-class Detector:
-    """Stage 3 offline: every pair's state in a dict, as the Faust table holds it in the stream."""
+class PairStore(Protocol):
+    """Where the detect driver keeps each pair's state: a dict offline, the Faust table in the stream."""
 
-    config: DetectorConfig = field(default_factory=DetectorConfig)
+    def get(self, pair: str) -> PairState | None: ...
+
+    def put(self, state: PairState) -> None: ...
+
+    def pairs(self) -> Iterable[str]: ...
+
+
+@dataclass
+class MemoryStore:
     states: dict[str, PairState] = field(default_factory=dict)
 
-    def __call__(self, observation: RelationObservation) -> list[RelationshipAlert]:
-        state, alerts = observe(self.states.get(observation.pair), observation, self.config)
-        self.states[observation.pair] = state
-        return alerts
+    def get(self, pair: str) -> PairState | None:
+        return self.states.get(pair)
+
+    def put(self, state: PairState) -> None:
+        self.states[state.pair] = state
+
+    def pairs(self) -> Iterable[str]:
+        return self.states.keys()
+
+
+@dataclass
+class Detector:
+    """Stage 3: the one detect driver, used by `replay` (one partition, a dict) and by the live agent (the
+    partitions of relations.observed it owns, the Faust table). No runtime in here, so it is tested without one.
+
+    Per partition it keeps the stream time (the newest `published_at` taken from it) and the pairs with articles
+    still inside the allowed lateness: once the stream time is the allowed lateness past a waiting pair's newest
+    article, the pair is finalised (a statistical alert waits for that; `advance` does nothing sooner). These two
+    are in memory only: after a restart a waiting pair is finalised by its own next article, or by `flush`."""
+
+    config: DetectorConfig = field(default_factory=DetectorConfig)
+    store: PairStore = field(default_factory=MemoryStore)
+    waiting: dict[int, dict[str, datetime]] = field(default_factory=dict)
+    stream_time: dict[int, datetime] = field(default_factory=dict)
+
+    def __call__(self, observation: RelationObservation, partition: int = 0) -> list[RelationshipAlert]:
+        state, alerts = observe(self.store.get(observation.pair), observation, self.config)
+        self._save(state, partition)
+        now = max(self.stream_time.get(partition, observation.published_at), observation.published_at)
+        self.stream_time[partition] = now
+        return alerts + self._finalise_waiting(partition, now, skip=observation.pair)
 
     def flush(self) -> list[RelationshipAlert]:
         """The input has ended: finalise every pair's articles still inside the allowed lateness."""
         alerts: list[RelationshipAlert] = []
-        for pair in sorted(self.states):
-            self.states[pair], more = flush(self.states[pair], self.config)
-            alerts.extend(more)
+        for pair in sorted(self.store.pairs()):
+            state = self.store.get(pair)
+            if state is not None:
+                state, more = flush(state, self.config)
+                self.store.put(state)
+                alerts.extend(more)
+        self.waiting.clear()
+        return alerts
+
+    def _save(self, state: PairState, partition: int) -> None:
+        self.store.put(state)
+        if state.pending:
+            self.waiting.setdefault(partition, {})[state.pair] = state.max_seen
+        else:
+            self.waiting.get(partition, {}).pop(state.pair, None)
+
+    def _finalise_waiting(self, partition: int, now: datetime, skip: str) -> list[RelationshipAlert]:
+        alerts: list[RelationshipAlert] = []
+        horizon = now - timedelta(seconds=self.config.lateness_s)
+        waiting = self.waiting.get(partition, {})
+        for pair in sorted(p for p, newest in waiting.items() if p != skip and newest <= horizon):
+            try:
+                state = self.store.get(pair)
+                if state is None:
+                    waiting.pop(pair, None)
+                    continue
+                state, more = advance(state, horizon, self.config)
+                self._save(state, partition)
+                alerts.extend(more)
+            except Exception:  # one pair's bad state must not fail every later event of the partition
+                log.exception("could not finalise waiting pair %s; it waits for its own next article", pair)
+                waiting.pop(pair, None)
         return alerts
 
 

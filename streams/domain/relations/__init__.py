@@ -1,67 +1,225 @@
 """Stage 2, relate: cleaned text -> the relation of every country pair the text relates.
 
-Interface used by the pipeline (keep this name and signature):
+Interface used by the pipeline:
 
-    def relate(text: str, *, title: str | None = None, published_at: datetime | None = None) -> list[Relation]
+    def relate(text, *, title=None, published_at=None, language=None) -> list[Relation]
+    def relate_many(articles: list[ArticleText]) -> list[Reading]     # candidates parsed in one batch
 
 `Relation` is `streams.models.Relation`: pair "AAA-BBB" (ISO alpha-3, sorted), countries, polarity, score in
-[-10, 10], quad 1..4, trend, confidence, evidence sentences with cues. Pairs are unique in the returned list.
+[-10, 10], quad 1..4, trend, confidence, initiator and target, evidence sentences with cues. Pairs are unique.
 
-How: countries are found once over the article (streams.domain.countries); only sentences that name two
-countries, or point back to a pair ("the two countries"), are read further (analysis.py); each pair's
-sentence verdicts are pooled into one judgement (judge.py).
+How: countries are found once over the article (streams.domain.countries); a sentence is a candidate when it
+names two countries, or one and a reference that can stand for another ("its", "the two countries"), and has at
+least one cue; candidates of all the articles in a call are parsed together (parser.py); each candidate's
+acts are read from its parse (structure.py) and each pair's sentence verdicts pooled (judge.py). Text that is
+not English is not read: an English parser would misread it.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from streams.domain.countries import match_text
-from streams.domain.relations.analysis import Pair, PairFinding, pairs_in_sentence
-from streams.domain.relations.judge import judge
+from streams.domain.relations import structure
+from streams.domain.relations.analysis import Pair, cue_hits
+from streams.domain.relations.judge import PairFinding, judge
 from streams.domain.relations.lexicon import lexicon
+from streams.domain.relations.parser import parse
 from streams.domain.relations.sentences import sentence_spans
 from streams.models import Relation
 
-__all__ = ["relate"]
+__all__ = ["ArticleText", "Reading", "relate", "relate_many"]
 
 
-def relate(text: str, *, title: str | None = None, published_at: datetime | None = None) -> list[Relation]:
-    lex = lexicon()
-    article = text
-    if title and not text.lstrip().startswith(title.strip()):
-        article = title.strip() + "\n" + text
-    at = published_at.date() if published_at is not None else None
-    mentions = [m for m in match_text(article, at=at) if m.is_actor]
-    if len(mentions) < 2:
-        return []
-    findings: dict[Pair, list[tuple[str, PairFinding]]] = {}
-    topic_counts: dict[Pair, int] = {}
-    k = 0
-    for start, end in sentence_spans(article):
-        inside = []
-        while k < len(mentions) and mentions[k].start < end:
-            if mentions[k].start >= start:
-                inside.append(mentions[k])
-            k += 1
-        countries = {m.country for m in inside}
-        sentence = article[start:end]
-        # A cheap pre-check; the anaphora list itself (modifiers.json) is applied in analysis.
-        anaphoric = "two " in sentence or "both " in sentence or "Both " in sentence or " pair" in sentence
-        if len(countries) < 2 and not anaphoric:
+@dataclass(frozen=True)
+class ArticleText:
+    text: str
+    title: str | None = None
+    published_at: datetime | None = None
+    language: str | None = None
+
+
+@dataclass
+class Reading:
+    relations: list[Relation]
+    note: str | None = None  # why the article was not read, when it was not
+
+
+def relate(
+    text: str, *, title: str | None = None, published_at: datetime | None = None, language: str | None = None
+) -> list[Relation]:
+    return relate_many([ArticleText(text, title, published_at, language)])[0].relations
+
+
+def relate_many(articles: list[ArticleText]) -> list[Reading]:
+    prepared = [_prepare(a) for a in articles]
+    sentences = [c.sentence for p in prepared if isinstance(p, _Prepared) for c in p.candidates]
+    docs = iter(parse(sentences)) if sentences else iter(())
+    out: list[Reading] = []
+    for p in prepared:
+        if isinstance(p, Reading):
+            out.append(p)
             continue
-        topic = _topic(countries, topic_counts) if anaphoric else None
-        for pair, finding in pairs_in_sentence(sentence, inside, start, lex, topic).items():
-            findings.setdefault(pair, []).append((sentence.strip(), finding))
-            topic_counts[pair] = topic_counts.get(pair, 0) + 1
+        out.append(Reading(_read(p, [next(docs) for _ in p.candidates])))
+    return out
+
+
+@dataclass
+class _Candidate:
+    index: int  # sentence number in the article
+    start: int
+    sentence: str
+    mentions: list[structure.Mention]
+    hits: list[structure.Hit]
+
+
+@dataclass
+class _Prepared:
+    article: str
+    candidates: list[_Candidate]
+    # every sentence's actor mentions (offsets in the article), for references to earlier sentences
+    history: list[tuple[int, int, list[structure.Mention]]] = field(default_factory=list)
+    offtopic: bool = False
+
+
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+# The commonest words of English news prose; text in which they are rare is not English.
+_ENGLISH = frozenset(
+    "the of and to a in is that for on with as by was said it at from his he be are has have an were will "
+    "not which its their they but this who had been also after would more than".split()
+)
+_MIN_ENGLISH_SHARE = 0.12
+_MIN_WORDS_TO_JUDGE = 20
+
+
+def _english(text: str, language: str | None) -> str | None:
+    """None when the text can be read as English, else why not."""
+    if language and not language.lower().replace("_", "-").startswith("en"):
+        return f"not read: the article's language is {language!r}, and the parser reads English only"
+    words = _WORD.findall(text[:4000].lower())
+    if len(words) >= _MIN_WORDS_TO_JUDGE:
+        share = sum(w in _ENGLISH for w in words) / len(words)
+        if share < _MIN_ENGLISH_SHARE:
+            return (
+                f"not read: the text does not look like English ({share:.0%} common English words, "
+                f"{_MIN_ENGLISH_SHARE:.0%} expected at least), and the parser reads English only"
+            )
+    return None
+
+
+def _prepare(a: ArticleText) -> _Prepared | Reading:
+    refused = _english(a.text, a.language)
+    if refused is not None:
+        return Reading([], refused)
+    article = a.text
+    if a.title and not a.text.lstrip().startswith(a.title.strip()):
+        article = a.title.strip() + "\n" + a.text
+    at = a.published_at.date() if a.published_at is not None else None
+    mentions = [m for m in match_text(article, at=at) if m.is_actor]
+    roles = structure.roles()
+    prepared = _Prepared(article, [], offtopic=_offtopic(article, roles))
+    if not mentions:
+        return prepared
+    lex = lexicon()
+    lower = article.lower()
+    k = 0
+    seen: list[str] = []  # countries named so far, most recent last
+    for index, (start, end) in enumerate(sentence_spans(article)):
+        inside: list[structure.Mention] = []
+        while k < len(mentions) and mentions[k].start < end:
+            m = mentions[k]
+            if m.start >= start and m.country is not None:
+                inside.append(structure.Mention(m.start - start, m.end - start, m.country, m.kind, m.text))
+            k += 1
+        prepared.history.append((index, start, inside))
+        countries = {m.country for m in inside}
+        earlier = [c for c in seen[-6:] if c not in countries]
+        for m in inside:
+            if m.country in seen:
+                seen.remove(m.country)
+            seen.append(m.country)
+        if len(countries) < 2 and not (earlier and _refers(lower[start:end], roles, len(countries))):
+            continue
+        sentence = article[start:end]
+        hits = cue_hits(sentence, [(m.start, m.end) for m in inside], lex)
+        if hits:
+            prepared.candidates.append(_Candidate(index, start, sentence, inside, hits))
+    return prepared
+
+
+_PRONOUN = re.compile(r"\b(?:it|its|itself)\b")
+
+
+def _refers(lower: str, roles: structure.Roles, named: int) -> bool:
+    """Whether a sentence naming fewer than two countries points back to one ("its", "the two countries")."""
+    if any(p in lower for p in roles.pair_references):
+        return True
+    return named == 1 and _PRONOUN.search(lower) is not None
+
+
+def _offtopic(article: str, roles: structure.Roles) -> bool:
+    """An article about sport, markets or culture: such words far outnumber the nouns that stand for states."""
+    words = _WORD.findall(article.lower())
+    topical = sum(w in roles.sport_terms or w in roles.market_terms for w in words)
+    state = sum(w in roles.state_nouns for w in words)
+    return topical >= 8 and topical >= 4 * max(state, 1)
+
+
+def _read(p: _Prepared, docs: list[object]) -> list[Relation]:
+    findings: dict[Pair, list[tuple[str, PairFinding]]] = {}
+    found_pairs: list[Pair] = []  # most recent last
+    counts: dict[Pair, int] = {}
+    for candidate, doc in zip(p.candidates, docs, strict=True):
+        resolve = _resolver(p, candidate, found_pairs, counts)
+        per_pair: dict[Pair, PairFinding] = {}
+        for act in structure.read(doc, candidate.mentions, candidate.hits, resolve, offtopic=p.offtopic):
+            for pair in act.pairs:
+                f = per_pair.setdefault(pair, PairFinding([], [], [], indirect=True))
+                f.hits.append(act.hit)
+                f.initiators.append(act.initiator.get(pair))
+                f.references.extend(r for r in act.references if r.country in pair and r not in f.references)
+                f.indirect = f.indirect and act.indirect
+        for pair, f in per_pair.items():
+            findings.setdefault(pair, []).append((candidate.sentence.strip(), f))
+            if pair in found_pairs:
+                found_pairs.remove(pair)
+            found_pairs.append(pair)
+            counts[pair] = counts.get(pair, 0) + 1
     return [judge(pair, found) for pair, found in sorted(findings.items())]
 
 
-def _topic(countries: set[str | None], topic_counts: dict[Pair, int]) -> Pair | None:
-    """What "the two countries" points back to: the pair this sentence names, else the article's main pair."""
-    named = sorted(c for c in countries if c is not None)
-    if len(named) == 2:
-        return (named[0], named[1])
-    if not topic_counts:
-        return None
-    return max(topic_counts, key=lambda p: topic_counts[p])
+def _resolver(
+    p: _Prepared, candidate: _Candidate, found_pairs: list[Pair], counts: dict[Pair, int]
+) -> structure.Resolver:
+    window = structure.roles().window
+
+    def earlier_mentions(at: int) -> list[structure.Mention]:
+        """Actor mentions before `at` in this sentence and in the few before it, nearest first."""
+        out = [m for m in reversed(candidate.mentions) if m.end <= at]
+        for index, _start, inside in reversed(p.history[max(0, candidate.index - window) : candidate.index]):
+            del index
+            out.extend(reversed(inside))
+        return out
+
+    def resolve(phrase: str, at: int) -> list[structure.Party]:
+        nearest = earlier_mentions(at)
+        if phrase in structure.roles().pair_references:
+            if found_pairs:
+                # the pair the article has related most often so far, the latest of equals
+                a, b = max(reversed(found_pairs), key=lambda pair: counts[pair])
+                return [structure.Party(a, phrase, a), structure.Party(b, phrase, b)]
+            distinct: list[structure.Mention] = []
+            for m in nearest:
+                if all(m.country != d.country for d in distinct):
+                    distinct.append(m)
+            return [structure.Party(m.country, phrase, m.text) for m in distinct[:2]] if len(distinct) >= 2 else []
+        parties: list[structure.Party] = []
+        for m in nearest:
+            if all(m.country != q.country for q in parties):
+                here = m.start if m in candidate.mentions and m.end <= at else -1
+                parties.append(structure.Party(m.country, phrase, m.text, at=here))
+        return parties[:3]
+
+    return resolve

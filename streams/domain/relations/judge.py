@@ -7,14 +7,26 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from streams.domain.relations.analysis import Hit, Pair, PairFinding
-from streams.models import Evidence, Polarity, Relation, Trend
+from streams.domain.relations.analysis import Hit, Pair
+from streams.domain.relations.structure import Party
+from streams.models import Evidence, Polarity, Reference, Relation, Trend
+
+
+@dataclass
+class PairFinding:
+    """What one sentence says of one pair: its cues, who initiated each (None: mutual), the references that
+    stood for a party, and whether a party came only through a reference or an inherited subject."""
+
+    hits: list[Hit]
+    initiators: list[str | None]
+    references: list[Party]
+    indirect: bool = False
 
 
 @dataclass(frozen=True)
 class Settings:
     neutral_band: float
-    fallback_weight: float
+    indirect_weight: float
     weak_weight: float
     title_weight: float
     max_evidence: int
@@ -36,6 +48,8 @@ class Verdict:
     weight: float
     cues: list[str]
     trend: Trend | None
+    initiator: str | None
+    references: list[Party]
 
 
 def sentence_verdict(sentence: str, finding: PairFinding, cfg: Settings) -> Verdict:
@@ -48,9 +62,13 @@ def sentence_verdict(sentence: str, finding: PairFinding, cfg: Settings) -> Verd
     same_sign = [h for h in pool if (h.score > 0) == (decisive.score > 0)]
     score = max(same_sign, key=lambda h: abs(h.score)).score
     weight = 1.0 if strong else cfg.weak_weight
-    if finding.fallback:
-        weight *= cfg.fallback_weight
-    return Verdict(sentence, _clip(score), decisive.quad, weight, _labels(pool), _trend(finding.hits))
+    if finding.indirect:
+        weight *= cfg.indirect_weight
+    initiator = finding.initiators[finding.hits.index(decisive)]
+    return Verdict(
+        sentence, _clip(score), decisive.quad, weight, _labels(pool), _trend(finding.hits), initiator,
+        finding.references,
+    )
 
 
 def judge(pair: Pair, found: list[tuple[str, PairFinding]]) -> Relation:
@@ -72,6 +90,7 @@ def judge(pair: Pair, found: list[tuple[str, PairFinding]]) -> Relation:
         # consistently the text states it ("relations have cooled" once is a plain statement), not how clear
         # the pair's polarity is.
         confidence = max(confidence, _trend_confidence(verdicts, trend))
+    initiator = _initiator(verdicts, mass)
     ranked = sorted(zip(verdicts, mass, strict=True), key=lambda vm: -vm[1])[: cfg.max_evidence]
     # Every field is in range by construction (scores clipped, confidence bounded, pair sorted), so the model is
     # built without re-validation: pydantic's checks cost more than the judgement on a busy article.
@@ -83,8 +102,36 @@ def judge(pair: Pair, found: list[tuple[str, PairFinding]]) -> Relation:
         quad=quad,
         trend=trend,
         confidence=round(min(max(confidence, 0.05), 0.99), 3),
-        evidence=[Evidence.model_construct(sentence=v.sentence, cues=v.cues) for v, _m in ranked],
+        initiator=initiator,
+        target=None if initiator is None else (pair[1] if initiator == pair[0] else pair[0]),
+        evidence=[_evidence(v, pair) for v, _m in ranked],
     )
+
+
+def _evidence(v: Verdict, pair: Pair) -> Evidence:
+    target = None if v.initiator is None else (pair[1] if v.initiator == pair[0] else pair[0])
+    references = [
+        Reference.model_construct(text=r.via or "", country=r.country, antecedent=r.antecedent or r.country)
+        for r in v.references
+        if r.country in pair
+    ]
+    return Evidence.model_construct(
+        sentence=v.sentence, cues=v.cues, initiator=v.initiator, target=target, references=references
+    )
+
+
+def _initiator(verdicts: list[Verdict], mass: list[float]) -> str | None:
+    """Who acted on whom, when the sentences agree on it: the direction carrying at least two thirds of the
+    mass of directed sentences, and these at least half of all the mass."""
+    by_country: dict[str, float] = {}
+    for v, m in zip(verdicts, mass, strict=True):
+        if v.initiator is not None:
+            by_country[v.initiator] = by_country.get(v.initiator, 0.0) + m
+    directed = sum(by_country.values())
+    if not by_country or directed < 0.5 * sum(mass):
+        return None
+    best = max(by_country, key=lambda c: by_country[c])
+    return best if by_country[best] >= 2 * directed / 3 else None
 
 
 def _quad(verdicts: list[Verdict], mass: list[float], polarity: Polarity) -> int:

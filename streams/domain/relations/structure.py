@@ -1,0 +1,574 @@
+"""Who does what to whom in one parsed sentence.
+
+A country mention is an actor only in a role a state can hold: the subject, object or recipient of a cue
+(a relational predicate), either itself ("China criticised Japan") or through a noun that stands for the state
+("the Chinese foreign ministry", "troops of Russia", "Iran's envoy"). A mention that modifies any other noun
+("a Brazilian miner", "the Serbian duo", "a London-based group"), that names a place ("talks in Geneva"; a place
+is the target only of force: "strikes in Syria"), a list or a comparison ("markets such as Japan", "more than
+France"), or a dateline is not an actor.
+
+Each cue relates its agents to its patients, with that direction; a symmetric cue ("X and Y signed",
+"talks between X and Y") relates coordinated parties among themselves. Countries listed together on one side
+are never paired with each other otherwise. A cue that is the object of another cue ("condemned the attack")
+speaks through its governor; a cue that is the object of a verb that is not a cue ("imposed sanctions",
+"held talks") takes that verb's subject and objects. Pronouns and phrases such as "the two countries" stand for
+the actors `Resolver` finds for them in the sentences before.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from streams.domain.relations.analysis import Hit
+
+# Dependency labels (ClearNLP, as spaCy's English models use them).
+_SUBJECT = frozenset({"nsubj", "csubj", "expl"})
+_OBJECT = frozenset({"dobj", "dative", "attr", "oprd", "iobj", "nsubjpass"})
+_MODIFIER = frozenset({"poss", "compound", "amod", "nmod", "npadvmod", "nummod"})
+_THROUGH = frozenset({"conj", "appos"})
+
+
+@dataclass(frozen=True)
+class Roles:
+    state_nouns: frozenset[str]
+    owner_nouns: frozenset[str]
+    object_preps: frozenset[str]
+    locative_preps: frozenset[str]
+    between_preps: frozenset[str]
+    list_preps: frozenset[str]
+    singular_pronouns: frozenset[str]
+    country_references: tuple[str, ...]
+    pair_references: tuple[str, ...]
+    window: int
+    sport_terms: frozenset[str]
+    market_terms: frozenset[str]
+    military_objects: frozenset[str]
+    intensifiers: dict[str, float]
+    senses: dict[str, dict[str, tuple[str, float, int]]]
+
+
+@cache
+def roles() -> Roles:
+    raw: dict[str, Any] = json.loads(
+        resources.files("streams.domain.relations").joinpath("data", "roles.json").read_text("utf-8")
+    )
+    return Roles(
+        state_nouns=frozenset(raw["state_nouns"]),
+        owner_nouns=frozenset(raw["owner_nouns"]),
+        object_preps=frozenset(raw["object_preps"]),
+        locative_preps=frozenset(raw["locative_preps"]),
+        between_preps=frozenset(raw["between_preps"]),
+        list_preps=frozenset(raw["list_preps"]),
+        singular_pronouns=frozenset(raw["singular_pronouns"]),
+        country_references=tuple(raw["country_references"]),
+        pair_references=tuple(raw["pair_references"]),
+        window=int(raw["reference_window_sentences"]),
+        sport_terms=frozenset(raw["sport_terms"]),
+        market_terms=frozenset(raw["market_terms"]),
+        military_objects=frozenset(raw["military_objects"]),
+        intensifiers={k: float(v) for k, v in raw["intensifiers"].items()},
+        senses={
+            cue: {obj: (str(s[0]), float(s[1]), int(s[2])) for obj, s in table.items()}
+            for cue, table in raw["sense_senses"].items()
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A country mention inside the sentence (character offsets in the sentence)."""
+
+    start: int
+    end: int
+    country: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Party:
+    """A country in a role, and the word that stood for it when it was not named."""
+
+    country: str
+    via: str | None = None  # the reference ("its", "the two countries")
+    antecedent: str | None = None  # what the reference was resolved to
+    alternatives: tuple[str, ...] = ()  # further compatible antecedents, in order of preference
+    at: int = -1  # where the antecedent starts in this sentence; -1 for an earlier sentence
+
+
+@dataclass
+class Act:
+    """One cue's reading: who did it to whom."""
+
+    hit: Hit
+    pairs: list[tuple[str, str]]
+    initiator: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    references: list[Party] = field(default_factory=list)
+    indirect: bool = False  # the parties came through a pronoun or an inherited subject
+
+
+# (text of the reference, character offset in the sentence) -> the parties it stands for, best first
+Resolver = Callable[[str, int], list[Party]]
+
+
+def read(doc: Any, mentions: list[Mention], hits: list[Hit], resolve: Resolver, *, offtopic: bool) -> list[Act]:
+    """The acts of one parsed sentence. `offtopic`: the article is about sport, markets or culture, so a bare
+    country name there is a team, a market or an origin unless a state noun says otherwise."""
+    r = roles()
+    if not hits:
+        return []
+    holders = _Holders(doc, r, resolve)
+    for m in mentions:
+        holders.add_mention(m)
+    holders.add_references()
+    if not holders.any_actor():
+        return []
+    if (offtopic or _sporty(doc, r)) and not holders.state_marked:
+        return []
+    cue_roots = {}
+    for hit in hits:
+        span = doc.char_span(hit.start, hit.end, alignment_mode="expand")
+        if span is not None:
+            cue_roots[span.root.i] = hit
+    for root, hit in list(cue_roots.items()):
+        # A vague verb with an act for its object is a light verb: "sent a message", "provided support" say
+        # what the object says (and the object takes the verb's subject and objects)
+        if hit.cue.weak and any(c.dep_ == "dobj" and c.i in cue_roots for c in doc[root].children):
+            del cue_roots[root]
+    acts: list[Act] = []
+    for root, hit in cue_roots.items():
+        token = doc[root]
+        sensed = _sense(token, hit, r)
+        if sensed is None:
+            continue
+        act = _act(token, sensed, holders, cue_roots, r)
+        if act is not None and act.pairs:
+            acts.append(act)
+    return acts
+
+
+def _sporty(doc: Any, r: Roles) -> bool:
+    words = {t.lower_ for t in doc}
+    bigrams = {f"{a.lower_} {b.lower_}" for a, b in zip(doc, doc[1:], strict=False)}
+    return bool((words | bigrams) & r.sport_terms)
+
+
+class _Holders:
+    """For each token, the parties it holds: a mention's root, or the state noun a mention modifies."""
+
+    def __init__(self, doc: Any, r: Roles, resolve: Resolver) -> None:
+        self.doc, self.r, self.resolve = doc, r, resolve
+        self.parties: dict[int, list[Party]] = {}
+        self.symmetric: set[int] = set()  # holders of "the two countries"
+        self.owners: dict[int, list[Party]] = {}  # "Chinese policy": the policy's owner
+        self.mention_tokens: set[int] = set()
+        self.modifier_only: set[int] = set()  # parties held as a modifier: read only by the noun they modify
+        self.state_marked = False
+
+    def any_actor(self) -> bool:
+        return bool(self.parties or self.owners)
+
+    def add_mention(self, m: Mention) -> None:
+        span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            return
+        self.mention_tokens.update(t.i for t in span)
+        if _dateline(self.doc, span, m):
+            return
+        if m.kind in {"leader", "body", "military"}:
+            self.state_marked = True
+        self._place(span.root, [Party(m.country)])
+
+    def add_references(self) -> None:
+        text = self.doc.text.lower()
+        for phrase in self.r.pair_references:
+            at = text.find(phrase)
+            if at < 0:
+                continue
+            span = self.doc.char_span(at, at + len(phrase), alignment_mode="expand")
+            parties = self.resolve(phrase, at)
+            if span is not None and len(parties) >= 2:
+                self.symmetric.add(span.root.i)
+                self._place(span.root, parties[:2])
+        for token in self.doc:
+            if token.lower_ in self.r.singular_pronouns and token.i not in self.mention_tokens:
+                parties = self.resolve(token.lower_, token.idx)
+                if self._new_clause(parties, token):
+                    parties = self._prefer_subjects(parties)
+                if parties:
+                    first = parties[0]
+                    alts = tuple(p.country for p in parties[1:])
+                    self._place(token, [Party(first.country, token.text, first.antecedent, alts)])
+
+    def _new_clause(self, parties: list[Party], pronoun: Any) -> bool:
+        """Whether the pronoun sits in another clause than the nearest antecedent in the sentence: within one
+        clause a possessive points to the nearest name ("support for Russia in its war"), from another clause
+        to the subject ("X's ties with Y cooled, while its trade with Z grew")."""
+        same = [p.at for p in parties if p.at >= 0]
+        if not same:
+            return False
+        span = self.doc.char_span(max(same), max(same) + 1, alignment_mode="expand")
+        return span is not None and _clause(span.root).i != _clause(pronoun).i
+
+    def _prefer_subjects(self, parties: list[Party]) -> list[Party]:
+        """In the same sentence, "its" points back to a subject or an owner rather than to the object of a
+        preposition ("North Korea's ties with China have cooled, while its cooperation with Russia grew")."""
+
+        def oblique(p: Party) -> bool:
+            if p.at < 0:
+                return False
+            span = self.doc.char_span(p.at, p.at + 1, alignment_mode="expand")
+            t = span.root if span is not None else None
+            while t is not None and t.dep_ in {"compound", "conj", "appos"} and t.head.i != t.i:
+                t = t.head
+            return t is not None and t.dep_ == "pobj"
+
+        same = [p for p in parties if p.at >= 0]
+        return sorted(same, key=oblique) + [p for p in parties if p.at < 0]
+
+    def _place(self, token: Any, parties: list[Party]) -> None:
+        t = token
+        for _ in range(6):  # a few steps: "the chief of the Russian general staff" is as far as news goes
+            while t.dep_ in _THROUGH and t.head.i != t.i:
+                t = t.head
+            head = t.head
+            if t.dep_ in _MODIFIER and head.i != t.i:
+                word = head.lower_
+                if word in self.r.state_nouns or head.i in self.mention_tokens:
+                    if head.i not in self.mention_tokens:
+                        self.state_marked = True
+                    t = head
+                    continue
+                if word in self.r.owner_nouns:
+                    self.owners.setdefault(head.i, []).extend(parties)
+                    return
+                # The modifier of a predicate is its agent ("Russian strikes", "Japan's protest"); that of any
+                # other noun is no actor ("a Brazilian miner"): kept on its own token, which only a predicate
+                # reads, through its modifiers.
+                self.parties.setdefault(t.i, []).extend(parties)
+                self.modifier_only.add(t.i)
+                return
+            if t.dep_ == "pobj" and head.dep_ == "prep":
+                prep, governor = head.lower_, head.head
+                if prep in self.r.list_preps or head.lower_ in {"such", "including"}:
+                    return
+                if prep == "of" and (governor.lower_ in self.r.state_nouns):
+                    self.state_marked = True
+                    t = governor
+                    continue
+            if t.dep_ == "prep" and t.lower_ in self.r.list_preps:
+                return
+            break
+        self.parties.setdefault(t.i, []).extend(parties)
+
+    def of(self, token: Any, *, as_modifier: bool = False) -> list[Party]:
+        """The parties a token holds (a modifier's only when read as a modifier)."""
+        if token.i in self.modifier_only and not as_modifier:
+            return []
+        return self.parties.get(token.i, [])
+
+    def owned(self, token: Any) -> list[Party]:
+        return self.owners.get(token.i, [])
+
+
+_CLAUSE_HEADS = frozenset({"ROOT", "advcl", "ccomp", "xcomp", "relcl", "acl", "csubj", "pcomp", "parataxis"})
+
+
+def _clause(token: Any) -> Any:
+    t = token
+    while t.dep_ not in _CLAUSE_HEADS and t.head.i != t.i:
+        t = t.head
+    return t
+
+
+def _dateline(doc: Any, span: Any, m: Mention) -> bool:
+    """ "PARIS —", "LONDON (Reuters) -": a place in capitals opening the text, before a dash or a bracket."""
+    if span.start > 1 or not m.text.isupper() or len(m.text) < 3:
+        return False
+    rest = doc.text[m.end : m.end + 3].lstrip()
+    return rest[:1] in {"—", "–", "-", "(", ","}
+
+
+def _sense(token: Any, hit: Hit, r: Roles) -> Hit | None:
+    """The hit in the sense its arguments give it, or None when the cue is not relational here."""
+    surface = token.lower_
+    if hit.end - hit.start != len(token.text) or hit.cue.category in {"TREND"}:
+        return hit  # a phrase ("opened fire", "held talks") has one sense
+    objects = {c.lower_ for c in token.children if c.dep_ in {"dobj", "compound", "pobj", "nsubjpass", "amod"}}
+    for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in {"of", "in"}):
+        objects |= {c.lower_ for c in prep.children if c.dep_ == "pobj"}
+    if token.dep_ == "compound":
+        objects.add(token.head.lower_)
+    if surface.startswith("exchange"):
+        senses = r.senses.get("exchange", {})
+        for word in sorted(objects):
+            if word in senses:
+                category, score, quad = senses[word]
+                cue = type(hit.cue)(f"exchange {word}", category, score, quad, True, False)
+                return Hit(hit.start, hit.end, cue, score, quad, f"{surface} {word}", None)
+        if any(c.dep_ == "prep" and c.lower_ in r.between_preps for c in token.children):
+            # "exchanges between the two leaders": contact, whatever was exchanged
+            cue = type(hit.cue)("exchanges between", "CONSULT", 1.5, 1, True, False)
+            return Hit(hit.start, hit.end, cue, 1.5, 1, f"{surface} between", None)
+        return None
+    if surface.startswith(("launch", "fire", "firing")):
+        if objects & r.military_objects:
+            return hit
+        return None
+    if surface == "tie":
+        return None  # the diplomatic sense is plural ("ties"); "a tie" is a draw or a link
+    return hit
+
+
+def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: Roles) -> Act | None:
+    agents, patients, between = _arguments(token, hit, holders, cue_roots, r)
+    if token.dep_ == "aux" and token.head.dep_ == "ccomp":
+        # "X says Y must stop ...": a modal of demand relates the speaker to the one who must act
+        clause = token.head
+        agents = _subjects(clause.head, holders, cue_roots, r)
+        patients = _subjects(clause, holders, cue_roots, r)
+    elif not patients and not between:
+        # "X demanded that Y stop ...", "X warned that Y would pay": the one spoken of is the clause's subject
+        for c in token.children:
+            if c.dep_ == "ccomp":
+                patients = _subjects(c, holders, cue_roots, r)
+    indirect = False
+    if not agents and not between:
+        inherited = _inherited(token, holders, cue_roots, r, hit)
+        if inherited is not None:
+            agents, extra = inherited
+            patients = patients or extra
+            indirect = True
+    hit = _scaled(token, hit, r)
+    act = Act(hit, [], indirect=indirect)
+    if len({p.country for p in between}) >= 2:
+        _within(act, between)
+    elif agents and patients:
+        for a in agents:
+            for p in patients:
+                target = p.country
+                if target == a.country and p.alternatives:
+                    target = next((c for c in p.alternatives if c != a.country), target)
+                initiator = a.country
+                if initiator == target and a.alternatives:
+                    initiator = next((c for c in a.alternatives if c != target), initiator)
+                if initiator == target:
+                    continue
+                pair = (initiator, target) if initiator < target else (target, initiator)
+                act.pairs.append(pair)
+                act.initiator[pair] = initiator
+        act.references.extend(p for p in agents + patients if p.via is not None)
+    elif len({a.country for a in agents}) >= 2 and (hit.cue.recip or hit.trend is not None):
+        _within(act, agents)
+    if len(set(act.pairs)) != len(act.pairs):
+        act.pairs = sorted(set(act.pairs))
+    return act
+
+
+def _subjects(verb: Any, holders: _Holders, cue_roots: dict[int, Hit], r: Roles) -> list[Party]:
+    return _unique(
+        [p for c in verb.children if c.dep_ in _SUBJECT for p in _holding(c, holders, cue_roots, r, modifier=False)]
+    )
+
+
+def _within(act: Act, parties: list[Party]) -> None:
+    countries = sorted({p.country for p in parties})
+    for i, a in enumerate(countries):
+        for b in countries[i + 1 :]:
+            act.pairs.append((a, b))
+            act.initiator[(a, b)] = None
+    act.references.extend(p for p in parties if p.via is not None)
+
+
+def _conjuncts(token: Any) -> list[Any]:
+    out = [token]
+    stack = [token]
+    while stack:
+        t = stack.pop()
+        for c in t.children:
+            if c.dep_ in _THROUGH:
+                out.append(c)
+                stack.append(c)
+    return out
+
+
+def _holding(
+    token: Any, holders: _Holders, cue_roots: dict[int, Hit], r: Roles, *, modifier: bool, force: bool = False
+) -> list[Party]:
+    """The parties an argument token stands for: its own, its conjuncts', the owner of a policy, or the agent of
+    an act it names ("condemned Russia's strikes": the strikes' author is the one condemned)."""
+    out: list[Party] = []
+    for t in _conjuncts(token):
+        out.extend(holders.of(t, as_modifier=modifier))
+        out.extend(holders.owned(t))
+        if not modifier and not holders.of(t) and (force or t.i in cue_roots or t.lower_ in r.owner_nouns):
+            # force against a country's things is force against the country ("shelled Eritrean posts")
+            out.extend(p for c in t.children if c.dep_ in _MODIFIER for p in _modifiers(c, holders))
+    return out
+
+
+def _modifiers(token: Any, holders: _Holders) -> list[Party]:
+    found = list(holders.of(token, as_modifier=True))
+    for c in token.children:
+        if c.dep_ in _MODIFIER:
+            found.extend(_modifiers(c, holders))
+    return found
+
+
+def _arguments(
+    token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: Roles
+) -> tuple[list[Party], list[Party], list[Party]]:
+    agents: list[Party] = []
+    patients: list[Party] = []
+    between: list[Party] = []
+    force = hit.quad == 4 and not hit.cue.weak
+    passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in token.children)
+    for c in token.children:
+        dep = c.dep_
+        if dep in _SUBJECT:
+            agents += _holding(c, holders, cue_roots, r, modifier=False)
+        elif dep in _OBJECT:
+            if dep == "dative" and c.lower_ in {"to", "for"}:
+                for o in c.children:
+                    if o.dep_ == "pobj":
+                        patients += _holding(o, holders, cue_roots, r, modifier=False)
+            else:
+                patients += _holding(c, holders, cue_roots, r, modifier=False, force=force)
+                if dep == "dobj":
+                    # "signed a deal with Y": the object's complements name the other party; of an object that is
+                    # itself an act ("condemned the attack on Z") only a partner does, not the act's own target
+                    partners = r.between_preps | {"with"} if c.i in cue_roots else None
+                    patients += _prep_objects(c, hit, holders, cue_roots, r, force, partners)[1]
+        elif dep == "agent":
+            for o in c.children:
+                if o.dep_ == "pobj":
+                    agents += _holding(o, holders, cue_roots, r, modifier=False)
+        elif dep == "prep":
+            got_agents, got_patients, got_between = _prep(c, hit, holders, cue_roots, r, force, passive)
+            agents += got_agents
+            patients += got_patients
+            between += got_between
+        elif dep in _MODIFIER:
+            agents += holders.of(c, as_modifier=True)
+        elif dep == "dobj":
+            patients += _holding(c, holders, cue_roots, r, modifier=False)
+    return _unique(agents), _unique(patients), _unique(between)
+
+
+def _prep(
+    prep: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: Roles, force: bool, passive: bool
+) -> tuple[list[Party], list[Party], list[Party]]:
+    word = prep.lower_
+    agents: list[Party] = []
+    patients: list[Party] = []
+    between: list[Party] = []
+    for o in prep.children:
+        if o.dep_ != "pobj":
+            continue
+        held = _holding(o, holders, cue_roots, r, modifier=False, force=force and word not in r.between_preps)
+        if word in r.between_preps:
+            between += held
+        elif word in r.list_preps:
+            continue
+        elif word in r.locative_preps:
+            if force:
+                patients += held
+        elif word == "by":
+            agents += held
+        elif word in r.object_preps:
+            patients += held
+    return agents, patients, between
+
+
+def _prep_objects(
+    noun: Any,
+    hit: Hit,
+    holders: _Holders,
+    cue_roots: dict[int, Hit],
+    r: Roles,
+    force: bool,
+    only: frozenset[str] | None = None,
+) -> tuple[list[Party], list[Party], list[Party]]:
+    agents: list[Party] = []
+    patients: list[Party] = []
+    between: list[Party] = []
+    allowed = only if only is not None else (r.object_preps | r.between_preps) - {"of"}
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ in allowed:
+            a, p, b = _prep(c, hit, holders, cue_roots, r, force, False)
+            agents += a
+            patients += p
+            between += b
+    return agents, patients + between, []
+
+
+_LIGHT_OBJECT = frozenset({"dobj", "attr", "pobj", "nsubjpass", "oprd"})
+
+
+def _inherited(
+    token: Any, holders: _Holders, cue_roots: dict[int, Hit], r: Roles, hit: Hit
+) -> tuple[list[Party], list[Party]] | None:
+    """The subject (and objects) a cue takes from the verb it depends on: "agreed to expand trade" (a control
+    verb), "imposed sanctions on Y" (a light verb), "met and signed" (a shared subject)."""
+    t = token
+    if t.dep_ in {"pobj", "pcomp"} and t.head.dep_ == "prep":
+        t = t.head
+    for _ in range(3):
+        head = t.head
+        if head.i == t.i:
+            return None
+        if t.dep_ in {"xcomp", "conj", "advcl", "acl", "pcomp"} or (
+            t.dep_ in _LIGHT_OBJECT | {"prep"} and head.i not in cue_roots
+        ):
+            subjects: list[Party] = []
+            objects: list[Party] = []
+            for c in head.children:
+                if c.dep_ in _SUBJECT or (c.dep_ == "nsubjpass" and t.dep_ == "prep"):
+                    # "X is suspected of sending ...": the passive subject does the nested act
+                    subjects += _holding(c, holders, cue_roots, r, modifier=False)
+                elif c.dep_ == "agent":
+                    for o in c.children:
+                        subjects += _holding(o, holders, cue_roots, r, modifier=False)
+                elif c.dep_ == "prep" and c.i != t.i:
+                    objects += _prep(c, hit, holders, cue_roots, r, hit.quad == 4, False)[1]
+                elif c.dep_ == "dative":
+                    for o in c.children:
+                        objects += _holding(o, holders, cue_roots, r, modifier=False)
+            if subjects:
+                return _unique(subjects), _unique(objects) if t.dep_ in _LIGHT_OBJECT | {"prep"} else []
+            if t.dep_ in {"xcomp", "conj"}:
+                t = head
+                continue
+        return None
+    return None
+
+
+def _scaled(token: Any, hit: Hit, r: Roles) -> Hit:
+    """Intensifiers and hedges the parse attaches to the cue ("sharply criticised", "slightly eased")."""
+    factor = 1.0
+    words: list[str] = []
+    for c in token.children:
+        if c.dep_ in {"advmod", "amod"} and c.lower_ in r.intensifiers:
+            factor *= r.intensifiers[c.lower_]
+            words.append(c.lower_)
+    if token.dep_ in {"amod", "advmod"} and token.head.lower_ in r.intensifiers:
+        factor *= r.intensifiers[token.head.lower_]
+    if factor == 1.0:
+        return hit
+    score = max(-10.0, min(10.0, hit.score * factor))
+    return hit._replace(score=score, label=" ".join([*words, hit.label]))
+
+
+def _unique(parties: list[Party]) -> list[Party]:
+    seen: set[str] = set()
+    out: list[Party] = []
+    for p in parties:
+        if p.country not in seen:
+            seen.add(p.country)
+            out.append(p)
+    return out
