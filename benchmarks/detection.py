@@ -29,14 +29,10 @@ import gc
 import json
 import random
 import statistics
-import sys
 import time
 import tracemalloc
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from streams.domain.detection import DetectorConfig, PairState, flush, observe
 from streams.models import Evidence, RelationObservation, RelationshipAlert
@@ -265,9 +261,9 @@ def _full_state(config: DetectorConfig) -> PairState:
 
 
 def beyond_lateness(seeds: int, config: DetectorConfig) -> None:
-    from benchmarks._harness import synthetic_articles
     from streams.models import RawArticle
     from streams.pipeline import Cleaner, StageError, observations
+    from streams.testing.harness import synthetic_articles
 
     print(f"\n(d) a third of the articles delayed beyond the {config.allowed_lateness_hours:g} h lateness; "
           f"{seeds} seeds x 300 articles")

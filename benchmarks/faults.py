@@ -46,9 +46,8 @@ from typing import Any
 
 import orjson
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from benchmarks._harness import (
+from streams import topics as registry
+from streams.testing.harness import (
     Broker,
     Outputs,
     Publisher,
@@ -63,7 +62,6 @@ from benchmarks._harness import (
     synthetic_articles,
     wait_progress,
 )
-from streams import topics as registry
 
 READY_TIMEOUT_S = 120.0
 RECOVERY_TIMEOUT_S = 120.0
@@ -263,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown faults: {', '.join(sorted(unknown))}")
     articles = synthetic_articles(count, args.seed)
 
-    from benchmarks._harness import broker as own_broker
+    from streams.testing.harness import broker as own_broker
 
     failed = False
     with contextlib.ExitStack() as stack:

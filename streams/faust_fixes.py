@@ -1,5 +1,10 @@
-"""Work-arounds for three faust-streaming 0.15 defects around rebalances, wired in through Faust's own
+"""Work-arounds for three faust-streaming 0.15.3 defects around rebalances, wired in through Faust's own
 `TableManager` setting (a Recovery subclass, which at the first recovery wraps three of the consumer's steps).
+
+Every piece here reaches into faust-streaming 0.15.3's internals (`Recovery._seek_offsets`, the consumer's
+`_getmany`, `_add_gap`, `_new_offset`, `_read_offset`, `_acked`, `_committed_offset`), read from that release's
+source. `check_version()` runs when the app is built and refuses another version: the internals may have moved,
+and the defects may have been fixed; read this module against the new release's source before allowing it.
 
 1. Lost or stuck input. When a worker that owns a table takes over partitions, Faust pauses them, restores the table
 from its changelog with the fetcher and the flow running, and then, in `Recovery.on_recovery_completed`, resumes the
@@ -46,15 +51,47 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+import faust
 from faust.tables import TableManager
 from faust.tables.recovery import Recovery
 from faust.types import TP
 from faust.types.transports import ConsumerT
 
+from streams import topics as registry
+from streams.settings import Settings
+
 log = logging.getLogger(__name__)
+
+FAUST_VERSION = "0.15.3"  # the release every piece below was written against and tested with
+
+
+class UnsupportedFaust(RuntimeError):
+    pass
+
+
+def check_version(found: str | None = None) -> None:
+    """Refuse a faust-streaming release other than the one these work-arounds were written for."""
+    found = found or faust.__version__
+    if found != FAUST_VERSION:
+        raise UnsupportedFaust(
+            f"faust-streaming {found} is installed; streams/faust_fixes.py patches internals of {FAUST_VERSION} "
+            f"(see its docstring): install faust-streaming=={FAUST_VERSION}, or review the fixes against {found} "
+            "and update FAUST_VERSION"
+        )
+
+
+def inputs_without_markers(settings: Settings) -> list[str]:
+    """The input topics whose every offset is a record (defect 3): those the app writes itself, unless in
+    transactions, and articles.raw unless its producers use transactions."""
+    if settings.processing_guarantee == "exactly_once":
+        return []
+    own = [settings.topic(registry.CLEAN.name), settings.topic(registry.OBSERVED.name)]
+    return own if settings.raw_transactional else [settings.topic(registry.RAW.name), *own]
 
 
 class SeekSafeRecovery(Recovery):
+    """Defects 2 (recovery hangs) and 3 (silent skips) of faust-streaming 0.15.3; see the module's docstring."""
+
     FETCH_WAIT_S = 30.0  # a fetch returns within its 1 s timeout once the group has its new assignment
 
     inputs_without_markers: frozenset[str] = frozenset()

@@ -3,54 +3,60 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.helpers import create_ssl_context
 
 from streams import topics as registry
 from streams.settings import Settings
 
 
-def client_options(settings: Settings) -> dict[str, Any]:
-    """aiokafka connection options for the configured security protocol."""
-    from streams.app import credentials  # the one place that turns settings into credentials
+def ssl_context(settings: Settings) -> ssl.SSLContext | None:
+    """The TLS context of the configured security protocol (None without TLS)."""
+    if settings.security_protocol not in ("SSL", "SASL_SSL"):
+        return None
+    context: ssl.SSLContext = create_ssl_context(
+        cafile=settings.ssl_cafile, certfile=settings.ssl_certfile, keyfile=settings.ssl_keyfile
+    )
+    return context
 
-    creds = credentials(settings)
-    if creds is None:
+
+def sasl_login(settings: Settings) -> tuple[str, str] | None:
+    """(user, password) for a SASL protocol; raises if the settings lack them."""
+    if not settings.security_protocol.startswith("SASL"):
+        return None
+    if settings.sasl_username is None or settings.sasl_password is None:
+        raise ValueError(f"{settings.security_protocol} needs DYADWATCH_SASL_USERNAME and DYADWATCH_SASL_PASSWORD")
+    return settings.sasl_username, settings.sasl_password.get_secret_value()
+
+
+def client_options(settings: Settings) -> dict[str, Any]:
+    """aiokafka connection options for the configured security protocol (the Faust app builds its credentials
+    from the same two functions above)."""
+    if settings.security_protocol == "PLAINTEXT":
         return {}
     options: dict[str, Any] = {"security_protocol": settings.security_protocol}
-    if getattr(creds, "ssl_context", None) is not None:
-        options["ssl_context"] = creds.ssl_context
-    if settings.security_protocol.startswith("SASL"):
-        options.update(
-            sasl_mechanism=settings.sasl_mechanism,
-            sasl_plain_username=settings.sasl_username,
-            sasl_plain_password=settings.sasl_password.get_secret_value() if settings.sasl_password else None,
-        )
+    context = ssl_context(settings)
+    if context is not None:
+        options["ssl_context"] = context
+    login = sasl_login(settings)
+    if login is not None:
+        options.update(sasl_mechanism=settings.sasl_mechanism, sasl_plain_username=login[0],
+                       sasl_plain_password=login[1])
     return options
 
 
 async def ensure_topics(bootstrap: str, settings: Settings) -> None:
-    """Create the pipeline's topics with the configured partitions, so producers never auto-create them."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **client_options(settings))
-    await admin.start()
-    try:
-        existing = set(await admin.list_topics())
-        wanted = [
-            NewTopic(settings.topic(spec.name), settings.topic_partitions, settings.topic_replicas)
-            for spec in registry.ALL
-            if settings.topic(spec.name) not in existing
-        ]
-        if wanted:
-            with suppress(TopicAlreadyExistsError):
-                await admin.create_topics(wanted)
-    finally:
-        await admin.close()
+    """Create the pipeline's topics as the worker needs them (see streams/provision.py)."""
+    from streams import provision
+
+    await provision.prepare(bootstrap, settings, create=True)
 
 
 async def delete_topics_with_prefix(bootstrap: str, settings: Settings, prefix: str) -> list[str]:
@@ -137,7 +143,7 @@ async def _partitions(consumer: AIOKafkaConsumer, name: str) -> set[int]:
 
 async def wait_drained(bootstrap: str, settings: Settings, *, timeout_s: float, quiet_s: float = 1.0) -> None:
     """Wait until the worker's group has committed everything on its input topics, twice `quiet_s` apart."""
-    inputs = [settings.topic(spec.name) for spec in (registry.RAW, registry.CLEAN, registry.OBSERVED)]
+    inputs = [settings.topic(stage.input.name) for stage in registry.TOPOLOGY]
     deadline = time.monotonic() + timeout_s
     settled, lag = 0, -1
     while time.monotonic() < deadline:

@@ -20,6 +20,11 @@ class Settings(BaseSettings):
     topic_prefix: str = Field(default="", description="prepended to every topic name (tests, multi-tenancy)")
     topic_partitions: int = Field(default=4, ge=1)
     topic_replicas: int = Field(default=1, ge=1)
+    create_topics: bool = Field(
+        default=True,
+        description="the worker creates the topics it needs at start; false where operators provision them (then "
+        "it only checks them)",
+    )
     store: str = Field(default="memory://", description="table store: memory:// or rocksdb://")
     data_dir: str = Field(default=".dyadwatch/worker", description="worker data (rocksdb tables)")
     web_host: str = Field(default="127.0.0.1", description="where the HTTP views bind")

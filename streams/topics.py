@@ -8,8 +8,8 @@ undecodable event before an agent could dead-letter it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from dataclasses import dataclass, field
+from typing import Generic, Literal, TypeVar
 
 import orjson
 from pydantic import BaseModel, ValidationError
@@ -35,11 +35,24 @@ def _describe(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
+DAY_MS = 86_400_000
+
+
 @dataclass(frozen=True)
 class Topic(Generic[M]):
+    """A topic of the contract. `copartitioned`: keyed like the detect table, so its partition count must be the
+    configured one (a pair's observations and its state in the same partition); the others may have any count.
+    `retention_days` and the cleanup policy are what the worker creates the topic with."""
+
     name: str
     key: str
     model: type[M]
+    copartitioned: bool = False
+    retention_days: float = 7.0
+    cleanup: Literal["delete", "compact"] = "delete"
+
+    def configs(self) -> dict[str, str]:
+        return {"cleanup.policy": self.cleanup, "retention.ms": str(int(self.retention_days * DAY_MS))}
 
     def decode(self, value: bytes | None) -> M:
         if value is None:
@@ -56,10 +69,37 @@ class Topic(Generic[M]):
             raise BadEvent(f"invalid {self.model.__name__}: {_describe(exc)}") from None
 
 
+# Retention: the inputs a week (an outage of days can still be re-read, and `replay` has the archive); what people
+# act on, alerts and dead letters, a month.
 RAW = Topic("articles.raw", key="article id", model=RawArticle)
 CLEAN = Topic("articles.clean", key="article id", model=CleanArticle)
-OBSERVED = Topic("relations.observed", key="pair", model=RelationObservation)
-ALERTS = Topic("relations.alerts", key="pair", model=RelationshipAlert)
-DEADLETTER = Topic("articles.deadletter", key="article id, if known", model=DeadLetter)
+OBSERVED = Topic("relations.observed", key="pair", model=RelationObservation, copartitioned=True)
+ALERTS = Topic("relations.alerts", key="pair", model=RelationshipAlert, retention_days=30.0)
+DEADLETTER = Topic("articles.deadletter", key="article id, if known", model=DeadLetter, retention_days=30.0)
 
 ALL: tuple[Topic[BaseModel], ...] = (RAW, CLEAN, OBSERVED, ALERTS, DEADLETTER)  # type: ignore[assignment]
+
+StageName = Literal["clean", "relate", "detect"]
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """One stage of the topology: the agent's name, the topic it reads and the topics it writes."""
+
+    name: StageName
+    input: Topic[BaseModel]
+    outputs: tuple[Topic[BaseModel], ...]
+    tables: tuple[str, ...] = field(default=())  # Faust tables, co-partitioned with the input
+
+
+TOPOLOGY: tuple[StageSpec, ...] = (
+    StageSpec("clean", RAW, (CLEAN, DEADLETTER)),  # type: ignore[arg-type]
+    StageSpec("relate", CLEAN, (OBSERVED, DEADLETTER)),  # type: ignore[arg-type]
+    StageSpec("detect", OBSERVED, (ALERTS, DEADLETTER), tables=("pairs",)),  # type: ignore[arg-type]
+)
+STAGES: dict[StageName, StageSpec] = {stage.name: stage for stage in TOPOLOGY}
+
+
+def changelog(app_id: str, table: str) -> str:
+    """The changelog topic Faust names for a table of the app (compacted, co-partitioned with its input)."""
+    return f"{app_id}-{table}-changelog"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
+import signal
 import time
 from pathlib import Path
 
@@ -64,25 +66,37 @@ def run_demo(
 def _run_with_worker(
     bootstrap: str, records: list[tuple[bytes | None, bytes]], *, once: bool, pause_s: float, timeout_s: float
 ) -> int:
-    run = time.strftime("demo-%Y%m%d-%H%M%S")
+    run = f"{time.strftime('demo-%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
     # A fresh app id and topic names per run, so each demo starts from an empty history.
     settings = Settings(app_id=run, topic_prefix=f"{run}.", kafka_bootstrap=bootstrap, data_dir=f".dyadwatch/{run}")
-    asyncio.run(kafka_io.ensure_topics(bootstrap, settings))
+    # SIGTERM (a terminal closed, `kill`, an orchestrator) stops the demo as Ctrl-C does: the worker it started
+    # is stopped and the run's topics are deleted, instead of the worker running on alone.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     worker = WorkerProcess(settings.as_env(), Path(".dyadwatch") / f"{run}-worker.log")
-    click.echo(f"starting a worker (log: {worker.log_path})...")
-    with worker:
-        worker.wait_ready()
-        click.echo(f"worker ready; HTTP views on http://127.0.0.1:{worker.web_port}/pairs")
-        status = 0
-        try:
+    status = 0
+    try:
+        asyncio.run(kafka_io.ensure_topics(bootstrap, settings))
+        click.echo(f"run {run}: starting a worker (log: {worker.log_path})...")
+        with worker:
+            click.echo(f"worker pid {worker.process.pid if worker.process else '?'}")
+            worker.wait_ready()
+            click.echo(f"worker ready; HTTP views on http://127.0.0.1:{worker.web_port}/pairs")
             status = asyncio.run(_feed_and_show(bootstrap, settings, records, once, pause_s, timeout_s))
-        except KeyboardInterrupt:
-            click.echo("\nstopping...")
-        click.echo("stopping the worker...")
-    # The run's topics and changelogs held only this demo's history.
-    with contextlib.suppress(Exception):
-        asyncio.run(kafka_io.delete_topics_with_prefix(bootstrap, settings, run))
+            click.echo("stopping the worker...")
+    except KeyboardInterrupt:
+        click.echo("\nstopped; the worker is stopped too")
+        status = 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        # The run's topics and changelogs held only this demo's history.
+        with contextlib.suppress(Exception):
+            deleted = asyncio.run(kafka_io.delete_topics_with_prefix(bootstrap, settings, run))
+            click.echo(f"deleted the run's {len(deleted)} topics")
     return status
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _key(line: bytes) -> bytes | None:

@@ -34,11 +34,9 @@ from typing import Any
 
 import orjson
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from benchmarks._harness import TOPICS, Publisher, Run, expected_offline, log, read_all, synthetic_articles
 from streams import topics as registry
 from streams.runner import WorkerProcess
+from streams.testing.harness import TOPICS, Publisher, Run, expected_offline, log, read_all, synthetic_articles
 
 BIG_BODY_BYTES = 50 * 1024 * 1024
 TOPIC_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
@@ -388,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     large = args.large if args.large is not None else 2
     events = list(hostile_events(args.events, seed=args.seed, big=big, large=large))
 
-    from benchmarks._harness import broker
+    from streams.testing.harness import broker
 
     expected_observations(events)  # fail before any broker starts if the stages themselves are broken
     work_dir = Path(tempfile.mkdtemp(prefix="dyadwatch-fuzz-"))

@@ -1,5 +1,5 @@
-"""Shared pieces of the fault and fuzz benchmarks: a broker of their own, workers, synthetic articles, and
-reading back everything that reached the output topics.
+"""Shared pieces of the fault and fuzz benchmarks and the integration tests: a broker of their own, workers,
+synthetic articles, and reading back everything that reached the output topics.
 
 The benchmarks run on loopback only. Unless KAFKA_BOOTSTRAP (or DYADWATCH_KAFKA_BOOTSTRAP) names a cluster, they
 start a private single-node broker on free ports with a throw-away data directory, so they never disturb the
@@ -26,8 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from streams import kafka_io
 from streams import topics as registry
@@ -142,7 +140,7 @@ class Run:
             worker.stop()
 
     def lag(self) -> int:
-        inputs = [self.topic(t) for t in (registry.RAW, registry.CLEAN, registry.OBSERVED)]
+        inputs = [self.topic(stage.input) for stage in registry.TOPOLOGY]
         return asyncio.run(kafka_io.group_lag(self.bootstrap, self.settings, self.settings.app_id, inputs))
 
     def drain(self, timeout_s: float) -> float:
@@ -347,6 +345,25 @@ async def read_all(bootstrap: str, settings: Settings, topic_names: Sequence[str
         await consumer.stop()
 
 
+async def feed_paced(bootstrap: str, settings: Settings, lines: Sequence[bytes]) -> None:
+    """Publish one article at a time and wait until the worker has committed it: news arrives over time."""
+    for line in lines:
+        await kafka_io.publish(bootstrap, settings, settings.topic(registry.RAW.name), [(None, line)])
+        await kafka_io.wait_drained(bootstrap, settings, timeout_s=60, quiet_s=0.2)
+
+
+async def read_alerts(bootstrap: str, settings: Settings) -> list[Any]:
+    """Every alert on the run's alert topic (RelationshipAlert models), once the topic has been quiet for 2 s."""
+    alerts: list[Any] = []
+    async with kafka_io.reading(bootstrap, settings, settings.topic(registry.ALERTS.name)) as consumer:
+        while True:
+            batch = await consumer.getmany(timeout_ms=2000)
+            if not batch:
+                return alerts
+            for messages in batch.values():
+                alerts.extend(registry.ALERTS.decode(m.value) for m in messages)
+
+
 @dataclass
 class Outputs:
     observations: list[tuple[str, bytes]]  # (observation_id, value) in the order read
@@ -375,7 +392,7 @@ def reordering(observed: list[Any], raw: list[Any]) -> dict[str, float]:
     publishing (the raw records' append times) and in hours of event time (published_at, what the detector's
     allowed lateness is measured in). Within a partition of relations.observed, offset order is the order the
     detect stage sees."""
-    appended = {}
+    appended: dict[Any, float] = {}
     for m in raw:
         with contextlib.suppress(orjson.JSONDecodeError, AttributeError):
             appended.setdefault(orjson.loads(m.value).get("id"), m.timestamp / 1000)

@@ -3,15 +3,13 @@ repeated carries the same id and the same content, so dropping repeats by id lea
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the benchmarks' harness, shared with this test
-
-from benchmarks._harness import (
+from streams import topics as registry
+from streams.testing.harness import (
     Publisher,
     Run,
     collect,
@@ -21,7 +19,6 @@ from benchmarks._harness import (
     expected_offline,
     synthetic_articles,
 )
-from streams import topics as registry
 
 pytestmark = pytest.mark.integration
 

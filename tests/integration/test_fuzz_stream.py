@@ -3,15 +3,12 @@ the good ones come out, and the worker neither crashes nor stalls."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the fuzz benchmark's generator and accounting
-
-from benchmarks.fuzz import fuzz, hostile_events
+from streams.testing.fuzz import fuzz, hostile_events
 
 pytestmark = pytest.mark.integration
 

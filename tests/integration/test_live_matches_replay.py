@@ -12,30 +12,12 @@ import pytest
 from streams import kafka_io
 from streams import topics as registry
 from streams.demo import CORPUS
-from streams.models import RelationshipAlert
 from streams.pipeline import replay
 from streams.runner import WorkerProcess
 from streams.settings import Settings
+from streams.testing.harness import feed_paced, read_alerts
 
 pytestmark = pytest.mark.integration
-
-
-async def feed_paced(bootstrap: str, settings: Settings, lines: list[bytes]) -> None:
-    """Publish one article at a time and wait until the worker has committed it: news arrives over time."""
-    for line in lines:
-        await kafka_io.publish(bootstrap, settings, settings.topic(registry.RAW.name), [(None, line)])
-        await kafka_io.wait_drained(bootstrap, settings, timeout_s=60, quiet_s=0.2)
-
-
-async def read_alerts(bootstrap: str, settings: Settings) -> list[RelationshipAlert]:
-    alerts: list[RelationshipAlert] = []
-    async with kafka_io.reading(bootstrap, settings, settings.topic(registry.ALERTS.name)) as consumer:
-        while True:
-            batch = await consumer.getmany(timeout_ms=2000)
-            if not batch:
-                return alerts
-            for messages in batch.values():
-                alerts.extend(registry.ALERTS.decode(m.value) for m in messages)
 
 
 @pytest.mark.parametrize("store", ["memory://", "rocksdb://"])

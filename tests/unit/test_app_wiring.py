@@ -11,3 +11,15 @@ def test_a_pair_keys_the_table_as_it_keys_relations_observed() -> None:
     table = app.tables["pairs"]
     key, _ = table.changelog_topic.prepare_key("CHN-PRK", None)
     assert key == b"CHN-PRK"
+
+
+def test_the_app_reads_and_writes_the_topics_the_topology_declares() -> None:
+    from streams import topics as registry
+
+    settings = Settings(app_id="wiring-test", topic_prefix="p.")
+    app = create_app(settings, "127.0.0.1:1")
+    for stage in registry.TOPOLOGY:
+        agent = next(a for a in app.agents.values() if a.name == stage.name)
+        assert agent.channel.get_topic_name() == settings.topic(stage.input.name)
+    table = app.tables["pairs"]
+    assert table.changelog_topic.get_topic_name() == registry.changelog(settings.app_id, "pairs")

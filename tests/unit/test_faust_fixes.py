@@ -130,3 +130,13 @@ def test_an_input_written_in_transactions_keeps_fausts_bookkeeping() -> None:
     assert consumer.gaps == [(raw, 11, 12)]
     consumer._acked[raw], consumer._committed_offset[raw] = [12], 11  # the commit sat on the marker
     assert consumer._new_offset(raw) == 13
+
+
+def test_another_faust_release_is_refused_at_start() -> None:
+    import pytest
+
+    from streams.faust_fixes import FAUST_VERSION, UnsupportedFaust, check_version
+
+    check_version(FAUST_VERSION)
+    with pytest.raises(UnsupportedFaust, match=r"faust-streaming 0\.16\.0 is installed"):
+        check_version("0.16.0")
