@@ -149,7 +149,7 @@ def _prepare(a: ArticleText) -> _Prepared | Reading:
     return prepared
 
 
-_PRONOUN = re.compile(r"\b(?:it|its|itself)\b")
+_PRONOUN = re.compile(r"\b(?:it|its|itself|he|she|his|her|him)\b", re.IGNORECASE)
 
 
 def _refers(lower: str, roles: structure.Roles, named: int) -> bool:
@@ -215,8 +215,11 @@ def _resolver(
                 if all(m.country != d.country for d in distinct):
                     distinct.append(m)
             return [structure.Party(m.country, phrase, m.text) for m in distinct[:2]] if len(distinct) >= 2 else []
+        person = phrase in structure.roles().personal_pronouns
         parties: list[structure.Party] = []
         for m in nearest:
+            if person and m.kind != "leader":
+                continue  # "he" stands for a state only through its leader
             if all(m.country != q.country for q in parties):
                 here = m.start if m in candidate.mentions and m.end <= at else -1
                 parties.append(structure.Party(m.country, phrase, m.text, at=here))

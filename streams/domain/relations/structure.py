@@ -42,6 +42,7 @@ class Roles:
     between_preps: frozenset[str]
     list_preps: frozenset[str]
     singular_pronouns: frozenset[str]
+    personal_pronouns: frozenset[str]
     country_references: tuple[str, ...]
     pair_references: tuple[str, ...]
     window: int
@@ -65,6 +66,7 @@ def roles() -> Roles:
         between_preps=frozenset(raw["between_preps"]),
         list_preps=frozenset(raw["list_preps"]),
         singular_pronouns=frozenset(raw["singular_pronouns"]),
+        personal_pronouns=frozenset(raw["personal_pronouns"]),
         country_references=tuple(raw["country_references"]),
         pair_references=tuple(raw["pair_references"]),
         window=int(raw["reference_window_sentences"]),
@@ -123,8 +125,11 @@ def read(doc: Any, mentions: list[Mention], hits: list[Hit], resolve: Resolver, 
     if not hits:
         return []
     holders = _Holders(doc, r, resolve)
-    for m in mentions:
-        holders.add_mention(m)
+    spans = [doc.char_span(m.start, m.end, alignment_mode="expand") for m in mentions]
+    holders.mention_tokens.update(t.i for span in spans if span is not None for t in span)
+    for m, span in zip(mentions, spans, strict=True):
+        if span is not None:
+            holders.add_mention(m, span)
     holders.add_references()
     if not holders.any_actor():
         return []
@@ -149,7 +154,78 @@ def read(doc: Any, mentions: list[Mention], hits: list[Hit], resolve: Resolver, 
         act = _act(token, sensed, holders, cue_roots, r)
         if act is not None and act.pairs:
             acts.append(act)
+    acts.extend(_on_paths(doc, holders, cue_roots, {p for a in acts for p in a.pairs}, r))
     return acts
+
+
+_MAX_PATH = 5
+_CLAUSE_EDGES = frozenset({"conj", "ccomp", "advcl", "parataxis", "relcl", "csubj"})
+
+
+def _on_paths(
+    doc: Any, holders: _Holders, cue_roots: dict[int, Hit], related: set[tuple[str, str]], r: Roles
+) -> list[Act]:
+    """Two actors that no cue took as its arguments are still related by a strong cue on the dependency path
+    between them ("A court in X rejected the appeal of a Y citizen", "X's support for Y's bid"): the classic
+    shortest-path reading of relation extraction, counted as indirect."""
+    eligible: list[tuple[Any, list[Party]]] = []
+    for i, parties in holders.parties.items():
+        if i not in holders.modifier_only or doc[i].head.i in cue_roots:
+            eligible.append((doc[i], parties))
+    for i, parties in holders.owners.items():
+        if len({p.country for p in parties}) == 1:  # "the U.S.-Mexico border" is a place, not two owners
+            eligible.append((doc[i], parties))
+    acts: list[Act] = []
+    for n, (a, pa) in enumerate(eligible):
+        for b, pb in eligible[n + 1 :]:
+            if _coordinated(a, b):
+                continue
+            pairs = sorted({(x, y) if x < y else (y, x) for x in {p.country for p in pa} for y in {q.country for q in pb} if x != y})
+            pairs = [pair for pair in pairs if pair not in related]
+            if not pairs:
+                continue
+            cue = _cue_on_path(a, b, cue_roots)
+            if cue is None:
+                continue
+            act = Act(cue, pairs, {pair: None for pair in pairs}, [p for p in pa + pb if p.via is not None], True)
+            acts.append(act)
+            related.update(pairs)
+    return acts
+
+
+def _ancestors(token: Any) -> list[Any]:
+    out = [token]
+    t = token
+    while t.head.i != t.i and len(out) <= 12:
+        t = t.head
+        out.append(t)
+    return out
+
+
+def _cue_on_path(a: Any, b: Any, cue_roots: dict[int, Hit]) -> Hit | None:
+    up_a, up_b = _ancestors(a), _ancestors(b)
+    index_b = {t.i: n for n, t in enumerate(up_b)}
+    for n, t in enumerate(up_a):
+        if t.i in index_b:
+            m = index_b[t.i]
+            if n + m > _MAX_PATH:
+                return None
+            path = up_a[1 : n + 1] + up_b[1:m]
+            if any(x.dep_ in _CLAUSE_EDGES for x in up_a[:n] + up_b[:m]):
+                return None  # the two are in different clauses
+            strong = [cue_roots[x.i] for x in path if x.i in cue_roots and not cue_roots[x.i].cue.weak]
+            return strong[-1] if strong else None
+    return None
+
+
+def _coordinated(a: Any, b: Any) -> bool:
+    """Whether two tokens are conjuncts of one coordination ("France and Germany")."""
+    def first(t: Any) -> int:
+        while t.dep_ in _THROUGH and t.head.i != t.i:
+            t = t.head
+        return int(t.i)
+
+    return first(a) == first(b)
 
 
 def _sporty(doc: Any, r: Roles) -> bool:
@@ -173,11 +249,7 @@ class _Holders:
     def any_actor(self) -> bool:
         return bool(self.parties or self.owners)
 
-    def add_mention(self, m: Mention) -> None:
-        span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
-        if span is None:
-            return
-        self.mention_tokens.update(t.i for t in span)
+    def add_mention(self, m: Mention, span: Any) -> None:
         if _dateline(self.doc, span, m):
             return
         if m.kind in {"leader", "body", "military"}:
@@ -196,7 +268,9 @@ class _Holders:
                 self.symmetric.add(span.root.i)
                 self._place(span.root, parties[:2])
         for token in self.doc:
-            if token.lower_ in self.r.singular_pronouns and token.i not in self.mention_tokens:
+            word = token.lower_
+            pronoun = word in self.r.singular_pronouns or word in self.r.personal_pronouns
+            if pronoun and token.i not in self.mention_tokens:
                 parties = self.resolve(token.lower_, token.idx)
                 if self._new_clause(parties, token):
                     parties = self._prefer_subjects(parties)
@@ -257,10 +331,13 @@ class _Holders:
                 prep, governor = head.lower_, head.head
                 if prep in self.r.list_preps or head.lower_ in {"such", "including"}:
                     return
-                if prep == "of" and (governor.lower_ in self.r.state_nouns):
-                    self.state_marked = True
-                    t = governor
-                    continue
+                if governor.lower_ in self.r.state_nouns and governor.i not in self.mention_tokens:
+                    if prep in {"to", "at", "toward", "towards"}:
+                        return  # "China's ambassador to Britain": the post, not a party
+                    if prep in {"of", "from", "in"}:  # "officials from Russia", "the government in Kabul"
+                        self.state_marked = True
+                        t = governor
+                        continue
             if t.dep_ == "prep" and t.lower_ in self.r.list_preps:
                 return
             break
@@ -426,7 +503,7 @@ def _arguments(
     agents: list[Party] = []
     patients: list[Party] = []
     between: list[Party] = []
-    force = hit.quad == 4 and not hit.cue.weak
+    force = hit.cue.quad == 4 and not hit.cue.weak
     passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in token.children)
     for c in token.children:
         dep = c.dep_
@@ -518,33 +595,32 @@ def _inherited(
     t = token
     if t.dep_ in {"pobj", "pcomp"} and t.head.dep_ == "prep":
         t = t.head
-    for _ in range(3):
+    for _ in range(4):
         head = t.head
         if head.i == t.i:
             return None
-        if t.dep_ in {"xcomp", "conj", "advcl", "acl", "pcomp"} or (
-            t.dep_ in _LIGHT_OBJECT | {"prep"} and head.i not in cue_roots
-        ):
-            subjects: list[Party] = []
-            objects: list[Party] = []
-            for c in head.children:
-                if c.dep_ in _SUBJECT or (c.dep_ == "nsubjpass" and t.dep_ == "prep"):
-                    # "X is suspected of sending ...": the passive subject does the nested act
-                    subjects += _holding(c, holders, cue_roots, r, modifier=False)
-                elif c.dep_ == "agent":
-                    for o in c.children:
-                        subjects += _holding(o, holders, cue_roots, r, modifier=False)
-                elif c.dep_ == "prep" and c.i != t.i:
-                    objects += _prep(c, hit, holders, cue_roots, r, hit.quad == 4, False)[1]
-                elif c.dep_ == "dative":
-                    for o in c.children:
-                        objects += _holding(o, holders, cue_roots, r, modifier=False)
-            if subjects:
-                return _unique(subjects), _unique(objects) if t.dep_ in _LIGHT_OBJECT | {"prep"} else []
-            if t.dep_ in {"xcomp", "conj"}:
-                t = head
-                continue
-        return None
+        light = t.dep_ in _LIGHT_OBJECT | {"prep"} and head.i not in cue_roots
+        if not (light or t.dep_ in {"xcomp", "conj", "advcl", "acl", "pcomp"}):
+            return None
+        subjects: list[Party] = []
+        objects: list[Party] = []
+        for c in head.children:
+            if c.dep_ in _SUBJECT or (c.dep_ == "nsubjpass" and t.dep_ == "prep"):
+                # "X is suspected of sending ...": the passive subject does the nested act
+                subjects += _holding(c, holders, cue_roots, r, modifier=False)
+            elif c.dep_ == "agent":
+                for o in c.children:
+                    subjects += _holding(o, holders, cue_roots, r, modifier=False)
+            elif c.dep_ == "prep" and c.i != t.i:
+                objects += _prep(c, hit, holders, cue_roots, r, hit.cue.quad == 4, False)[1]
+            elif c.dep_ == "dative":
+                for o in c.children:
+                    objects += _holding(o, holders, cue_roots, r, modifier=False)
+        if subjects:
+            return _unique(subjects), _unique(objects) if light else []
+        if head.dep_ not in {"xcomp", "conj", "advcl", "pcomp", "ccomp"} and not light:
+            return None
+        t = head
     return None
 
 
