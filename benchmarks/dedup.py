@@ -1,7 +1,7 @@
 """SimHash cost per article: the per-shingle, per-bit form it replaced against the vectorised one in
 streams/domain/cleaning/dedup.py, on the generated corpus of benchmarks/pipeline.py.
 
-    python benchmarks/dedup.py [--articles N] [--repeat R]
+    python -m benchmarks.dedup [--articles N] [--repeat R]      (from the repository's root)
 
 Prints one JSON line: microseconds per article for each (best of R runs, and the range), and whether every
 fingerprint agreed. The DuplicateIndex.check figure is the whole duplicate check the clean stage makes.
@@ -15,11 +15,8 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import orjson
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.pipeline import corpus
 from streams.domain.cleaning.dedup import DuplicateIndex, _words, simhash
