@@ -16,7 +16,8 @@ corpus of multi-paragraph news-like articles (written here, see `corpus`), it me
   overhead_ratio            pipeline / in-process
   framework_ms_per_article  the worker's CPU per article (utime + stime from /proc/PID/stat over the
                             throughput phase) minus the stages' in-process CPU per article
-  latency_ms                at fixed offered loads (articles/s; `max80` is 80 % of pipeline_articles_per_s), the
+  latency_ms                at fixed offered loads (articles/s; `max80` is 80 % of the in-process throughput,
+                            the most the stages allow: a worker that cannot keep up with it falls behind), the
                             p50/p99 of publish -> observation (an observation's append time on relations.observed
                             minus its article's on articles.raw) and publish -> alert (an alert's append time
                             minus that of the newest-published article in its evidence: exact for reported
@@ -654,8 +655,8 @@ def run_worker(run: Any, records: Sequence[Record], steps: Plan, inproc: InProce
     out["latency_ms"] = {}
     phases: list[tuple[str, set[str], float]] = []
     for load in steps.loads:
-        per_s = 0.8 * rate if load == "max80" else float(load)
-        count = int(per_s * steps.load_seconds)
+        per_s = 0.8 * inproc.articles_per_s if load == "max80" else float(load)
+        count = min(int(per_s * steps.load_seconds), len(records) - offset)
         slice_ = records[offset: offset + count]
         offset += count
         log(f"load {load}: {count} articles at {per_s:.1f}/s")
