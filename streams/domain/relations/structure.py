@@ -143,7 +143,9 @@ def read(doc: Any, mentions: list[Mention], hits: list[Hit], resolve: Resolver, 
     for root, hit in list(cue_roots.items()):
         # A vague verb with an act for its object is a light verb: "sent a message", "provided support" say
         # what the object says (and the object takes the verb's subject and objects)
-        if hit.cue.weak and any(c.dep_ == "dobj" and c.i in cue_roots for c in doc[root].children):
+        if hit.cue.weak and any(
+            c.dep_ == "dobj" and c.i in cue_roots and not cue_roots[c.i].cue.weak for c in doc[root].children
+        ):
             del cue_roots[root]
     acts: list[Act] = []
     for root, hit in cue_roots.items():
@@ -317,6 +319,8 @@ class _Holders:
                     if head.i not in self.mention_tokens:
                         self.state_marked = True
                     t = head
+                    while t.dep_ == "compound" and t.head.i != t.i and t.i < t.head.i:
+                        t = t.head  # a title before a name: "the German chancellor Angela Merkel"
                     continue
                 if word in self.r.owner_nouns:
                     self.owners.setdefault(head.i, []).extend(parties)
@@ -510,7 +514,7 @@ def _arguments(
         if dep in _SUBJECT:
             agents += _holding(c, holders, cue_roots, r, modifier=False)
         elif dep in _OBJECT:
-            if dep == "dative" and c.lower_ in {"to", "for"}:
+            if dep == "dative" and any(o.dep_ == "pobj" for o in c.children):
                 for o in c.children:
                     if o.dep_ == "pobj":
                         patients += _holding(o, holders, cue_roots, r, modifier=False)
@@ -530,7 +534,8 @@ def _arguments(
             agents += got_agents
             patients += got_patients
             between += got_between
-        elif dep in _MODIFIER:
+        elif dep in _MODIFIER and not hit.cue.weak:
+            # "Russian strikes", "Japan's protest"; a vague noun ("Syrian refugees", "U.S. exports") names no act
             agents += holders.of(c, as_modifier=True)
         elif dep == "dobj":
             patients += _holding(c, holders, cue_roots, r, modifier=False)
@@ -614,7 +619,8 @@ def _inherited(
             elif c.dep_ == "prep" and c.i != t.i:
                 objects += _prep(c, hit, holders, cue_roots, r, hit.cue.quad == 4, False)[1]
             elif c.dep_ == "dative":
-                for o in c.children:
+                pobjs = [o for o in c.children if o.dep_ == "pobj"]
+                for o in pobjs or [c]:  # "gave Canada a deadline" has no preposition
                     objects += _holding(o, holders, cue_roots, r, modifier=False)
         if subjects:
             return _unique(subjects), _unique(objects) if light else []
