@@ -453,15 +453,20 @@ async def read_topics(bootstrap: str, settings: Any, names: Sequence[str]) -> di
         await consumer.stop()
 
 
-def detect_taken(worker: Any) -> int | None:
-    """How many observations the worker's detect stage has taken: from /metrics when the worker has it, else
-    from /ready's event counts."""
+def detect_taken(worker: Any, observed_topic: str) -> int | None:
+    """How many observations the worker's detect stage has taken: from /metrics when the worker serves it
+    (events of the detect stage from relations.observed), else from /ready's count of detect events (which is
+    that for a worker whose detect agent reads nothing else)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
     with contextlib.suppress(OSError, ValueError):
         url = f"http://127.0.0.1:{worker.web_port}/metrics"
         with urllib.request.urlopen(url, timeout=2) as response:
-            for line in response.read().decode().splitlines():
-                if line.startswith('dyadwatch_events_total{stage="detect"}'):
-                    return int(float(line.split()[-1]))
+            text = response.read().decode()
+        for family in text_string_to_metric_families(text):
+            if family.name == "dyadwatch_events":
+                return int(sum(s.value for s in family.samples if s.name == "dyadwatch_events_total"
+                               and s.labels.get("stage") == "detect" and s.labels.get("topic") == observed_topic))
     status, body = worker.health("ready")
     if status == 0:
         return None
@@ -471,15 +476,35 @@ def detect_taken(worker: Any) -> int | None:
     return None
 
 
-def wait_detected(worker: Any, target: int, timeout_s: float) -> float:
-    """Wait until detect has taken `target` observations in all; returns when (perf_counter)."""
+async def end_offsets(bootstrap: str, settings: Any, name: str) -> int:
+    """The sum of a topic's end offsets: how many records it has had."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, **client_options(settings))
+    await consumer.start()
+    try:
+        await consumer._client.force_metadata_update()
+        partitions = [TopicPartition(name, p) for p in consumer.partitions_for_topic(name) or ()]
+        return sum((await consumer.end_offsets(partitions)).values())
+    finally:
+        await consumer.stop()
+
+
+def wait_detected(run: Any, worker: Any, observed_topic: str, base: tuple[int, int], expected: int,
+                  timeout_s: float) -> float:
+    """Wait until `expected` more observations have reached relations.observed than `base` says, and the detect
+    stage has taken as many; returns when (perf_counter)."""
     deadline = time.monotonic() + timeout_s
+    written = taken = None
     while time.monotonic() < deadline:
-        taken = detect_taken(worker)
-        if taken is not None and taken >= target:
-            return time.perf_counter()
+        taken = detect_taken(worker, observed_topic)
+        if taken is not None and taken - base[1] >= expected:
+            written = asyncio.run(end_offsets(run.bootstrap, run.settings, observed_topic))
+            if written - base[0] >= expected:
+                return time.perf_counter()
         time.sleep(0.05)  # polling interval of a bounded wait
-    raise TimeoutError(f"detect took {detect_taken(worker)} of {target} observations in {timeout_s:.0f} s")
+    raise TimeoutError(f"{expected} observations expected in {timeout_s:.0f} s; {written} written and detect "
+                       f"took {taken} (from {base})")
 
 
 def latencies(raw: list[Any], observed: list[Any], alerts: list[Any],
@@ -532,9 +557,10 @@ def drain(run: Any, timeout_s: float) -> None:
     """Wait until the worker has committed all its input (twice in a row, half a second apart)."""
     from streams import topics as registry
 
-    inputs = [s.input for s in registry.TOPOLOGY] if hasattr(registry, "TOPOLOGY") else [
+    stages = getattr(registry, "TOPOLOGY", ())  # the topology, where the tree declares one
+    inputs = [t for s in stages for t in getattr(s, "inputs", None) or (s.input,)] or [
         registry.RAW, registry.CLEAN, registry.OBSERVED]
-    names = [run.topic(t) for t in inputs]
+    names = sorted({run.topic(t) for t in inputs})
     deadline, settled, lag = time.monotonic() + timeout_s, 0, -1
     while time.monotonic() < deadline:
         lag = asyncio.run(committed_lag(run.bootstrap, run.settings, run.settings.app_id, names))
@@ -638,11 +664,11 @@ def run_worker(run: Any, records: Sequence[Record], steps: Plan, inproc: InProce
 
     slice_ = records[: steps.throughput]
     log(f"pipeline: {len(slice_)} articles at once, until detect has taken {inproc.observations} observations")
-    taken_before = detect_taken(worker) or 0
+    base = (asyncio.run(end_offsets(run.bootstrap, run.settings, observed)), detect_taken(worker, observed) or 0)
     cpu_before = cpu_seconds(pid)
     began = time.perf_counter()
     asyncio.run(publish(run.bootstrap, run.settings, raw, slice_, rate=0))
-    ended = wait_detected(worker, taken_before + inproc.observations, timeout_s=60 + len(slice_) / 5)
+    ended = wait_detected(run, worker, observed, base, inproc.observations, timeout_s=60 + len(slice_) / 2)
     worker_cpu_ms = 1000 * (cpu_seconds(pid) - cpu_before) / len(slice_)
     rate = len(slice_) / (ended - began)
     out["pipeline_articles_per_s"] = round(rate, 1)

@@ -4,7 +4,7 @@ One `Metrics` per app, each on its own registry (two apps in one process, or a t
 
     metrics = Metrics()
     mount(app, metrics)                         # GET /metrics; consumer lag and recovery read from the app
-    metrics.took("clean", len(batch))           # events a stage took (articles in, for clean)
+    metrics.took("clean", message.topic, n)     # events a stage took, by input topic (clean's are articles in)
     with metrics.timed("clean"): ...            # a stage's processing time
     metrics.cleaned(article)                    # cleaned, and duplicates
     metrics.observed(observations)              # pairs observed, by polarity
@@ -79,7 +79,9 @@ class Metrics:
     def __init__(self, registry: CollectorRegistry | None = None, *, process: bool = True) -> None:
         self.registry = registry if registry is not None else CollectorRegistry()
         r = self.registry
-        self.events = Counter("dyadwatch_events", "events a stage took from its input topic", ["stage"], registry=r)
+        self.events = Counter(
+            "dyadwatch_events", "events a stage took from an input topic", ["stage", "topic"], registry=r
+        )
         self.articles_in = Counter("dyadwatch_articles_in", "raw articles taken by the clean stage", registry=r)
         self.articles_cleaned = Counter("dyadwatch_articles_cleaned", "articles cleaned and passed on", registry=r)
         self.duplicates = Counter(
@@ -111,8 +113,9 @@ class Metrics:
 
     # ------------------------------------------------------------ recording
 
-    def took(self, stage: str, count: int = 1) -> None:
-        self.events.labels(stage).inc(count)
+    def took(self, stage: str, topic: str, count: int = 1) -> None:
+        """`count` events taken from `topic`; the clean stage's are the articles in (it reads articles.raw)."""
+        self.events.labels(stage, topic).inc(count)
         if stage == "clean":
             self.articles_in.inc(count)
 

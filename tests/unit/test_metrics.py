@@ -52,8 +52,9 @@ def alert(kind: str, trigger: str) -> RelationshipAlert:
 
 def test_counters_count_what_each_call_reports() -> None:
     metrics = Metrics(process=False)
-    metrics.took("clean", 3)
-    metrics.took("detect")
+    metrics.took("clean", "articles.raw", 3)
+    metrics.took("detect", "relations.observed")
+    metrics.took("detect", "relations.watermarks", 4)
     metrics.cleaned(article())
     metrics.cleaned(article(duplicate_of="a0"))
     metrics.observed([observation("DEU-FRA", "cooperation"), observation("CHN-JPN", "conflict"),
@@ -61,8 +62,9 @@ def test_counters_count_what_each_call_reports() -> None:
     metrics.alerted([alert("rupture", "reported"), alert("cooling", "statistical"), alert("rupture", "reported")])
     got = samples(metrics)
     assert got[("dyadwatch_articles_in_total", ())] == 3
-    assert got[("dyadwatch_events_total", (("stage", "clean"),))] == 3
-    assert got[("dyadwatch_events_total", (("stage", "detect"),))] == 1
+    assert got[("dyadwatch_events_total", (("stage", "clean"), ("topic", "articles.raw")))] == 3
+    assert got[("dyadwatch_events_total", (("stage", "detect"), ("topic", "relations.observed")))] == 1
+    assert got[("dyadwatch_events_total", (("stage", "detect"), ("topic", "relations.watermarks")))] == 4
     assert got[("dyadwatch_articles_cleaned_total", ())] == 2
     assert got[("dyadwatch_duplicates_total", ())] == 1
     assert got[("dyadwatch_observations_total", (("polarity", "cooperation"),))] == 2
@@ -131,7 +133,7 @@ def test_worker_state_is_read_at_scrape_time() -> None:
 
 def test_a_scrape_survives_a_worker_state_that_cannot_be_read() -> None:
     metrics = Metrics(process=False)
-    metrics.took("clean")
+    metrics.took("clean", "articles.raw")
 
     def broken() -> WorkerState:
         raise RuntimeError("consumer not started")
@@ -160,7 +162,7 @@ async def test_metrics_are_served_on_the_faust_web_app() -> None:
     app = faust.App("metrics-view-test", broker="kafka://127.0.0.1:1", web_enabled=True)
     metrics = Metrics()
     mount(app, metrics)
-    metrics.took("clean", 2)
+    metrics.took("clean", "articles.raw", 2)
     async with TestClient(TestServer(app.web.web_app)) as client:
         response = await client.get("/metrics")
         body = await response.text()
