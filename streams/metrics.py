@@ -39,8 +39,8 @@ from prometheus_client.registry import Collector
 
 from streams.models import CleanArticle, RelationObservation, RelationshipAlert
 
-ReasonClass = Literal["bad_event", "rejected", "too_large", "undeliverable", "internal"]
-REASON_CLASSES: tuple[ReasonClass, ...] = ("bad_event", "rejected", "too_large", "undeliverable", "internal")
+ReasonClass = Literal["bad_event", "rejected", "too_large", "internal"]
+REASON_CLASSES: tuple[ReasonClass, ...] = ("bad_event", "rejected", "too_large", "internal")
 
 # Seconds. Processing: a clean or relate step is milliseconds, a batch up to seconds. Latency: the product promises
 # an alert within a second; a worker that falls behind shows in the top buckets.
@@ -51,7 +51,7 @@ BATCH_BUCKETS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 
 def reason_class(error: BaseException | ReasonClass) -> ReasonClass:
     """The class of a dead letter's reason (a bounded label; the reason itself is in the letter)."""
-    if isinstance(error, str):
+    if isinstance(error, str):  # "too_large": an output the broker would refuse, caught before sending
         if error not in REASON_CLASSES:
             raise ValueError(f"unknown reason class {error!r}; one of {', '.join(REASON_CLASSES)}")
         return error

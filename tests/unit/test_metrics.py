@@ -80,7 +80,6 @@ def test_counters_count_what_each_call_reports() -> None:
         (StageError("clean", "no article text left after cleaning"), "rejected"),
         (KeyError("pair"), "internal"),
         ("too_large", "too_large"),
-        ("undeliverable", "undeliverable"),
     ],
 )
 def test_dead_letters_are_counted_by_stage_and_reason_class(error: Any, expected: str) -> None:
