@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
 import orjson
 
+from streams.detect import Detector, MemoryStore, PairStore  # noqa: F401  (the detect driver, re-exported)
 from streams.domain.cleaning import DuplicateIndex, RejectedArticle, clean_article
-from streams.domain.detection import DetectorConfig, PairState, advance, flush, observe
 from streams.domain.relations import ArticleText, relate_many
 from streams.models import (
     AnalyzedArticle,
@@ -25,8 +23,6 @@ from streams.models import (
     Stage,
 )
 from streams.topics import RAW, BadEvent
-
-log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BODY_BYTES = 900_000
 # A dead letter must fit Kafka's default 1 MB message limit (and the producer's max_request_size) once base64 has
@@ -156,10 +152,13 @@ def analyze_events(lines: Sequence[str | bytes], cleaner: Cleaner | None = None)
     """`analyze_event` over a batch, in order; the candidate sentences of the batch are parsed together."""
     cleaner = cleaner or Cleaner(dedup=None)
     rows: list[AnalyzedArticle | CleanArticle] = []
+    dated: list[datetime | None] = []  # the event's own date: an undated text is not read as of today
     for line in lines:
         raw_bytes = line.encode("utf-8", "surrogatepass") if isinstance(line, str) else line
         try:
-            rows.append(cleaner(RAW.decode(raw_bytes)))
+            raw = RAW.decode(raw_bytes)
+            rows.append(cleaner(raw))
+            dated.append(raw.published_at)
         except (BadEvent, StageError) as exc:
             reason = exc.reason if isinstance(exc, StageError) else str(exc)
             rows.append(
@@ -169,7 +168,7 @@ def analyze_events(lines: Sequence[str | bytes], cleaner: Cleaner | None = None)
             )
     accepted = [r for r in rows if isinstance(r, CleanArticle)]
     readings = iter(
-        relate_many([ArticleText(a.text, a.title, a.published_at, a.language) for a in accepted])
+        relate_many([ArticleText(a.text, a.title, d, a.language) for a, d in zip(accepted, dated, strict=True)])
     )
     out: list[AnalyzedArticle] = []
     for row in rows:
@@ -195,90 +194,6 @@ def _best_effort_id(raw_bytes: bytes) -> str:
         return ""
     value = data.get("id") if isinstance(data, dict) else None
     return value if isinstance(value, str) else ""
-
-
-class PairStore(Protocol):
-    """Where the detect driver keeps each pair's state: a dict offline, the Faust table in the stream."""
-
-    def get(self, pair: str) -> PairState | None: ...
-
-    def put(self, state: PairState) -> None: ...
-
-    def pairs(self) -> Iterable[str]: ...
-
-
-@dataclass
-class MemoryStore:
-    states: dict[str, PairState] = field(default_factory=dict)
-
-    def get(self, pair: str) -> PairState | None:
-        return self.states.get(pair)
-
-    def put(self, state: PairState) -> None:
-        self.states[state.pair] = state
-
-    def pairs(self) -> Iterable[str]:
-        return self.states.keys()
-
-
-@dataclass
-class Detector:
-    """Stage 3: the one detect driver, used by `replay` (one partition, a dict) and by the live agent (the
-    partitions of relations.observed it owns, the Faust table). No runtime in here, so it is tested without one.
-
-    Per partition it keeps the stream time (the newest `published_at` taken from it) and the pairs with articles
-    still inside the allowed lateness: once the stream time is the allowed lateness past a waiting pair's newest
-    article, the pair is finalised (a statistical alert waits for that; `advance` does nothing sooner). These two
-    are in memory only: after a restart a waiting pair is finalised by its own next article, or by `flush`."""
-
-    config: DetectorConfig = field(default_factory=DetectorConfig)
-    store: PairStore = field(default_factory=MemoryStore)
-    waiting: dict[int, dict[str, datetime]] = field(default_factory=dict)
-    stream_time: dict[int, datetime] = field(default_factory=dict)
-
-    def __call__(self, observation: RelationObservation, partition: int = 0) -> list[RelationshipAlert]:
-        state, alerts = observe(self.store.get(observation.pair), observation, self.config)
-        self._save(state, partition)
-        now = max(self.stream_time.get(partition, observation.published_at), observation.published_at)
-        self.stream_time[partition] = now
-        return alerts + self._finalise_waiting(partition, now, skip=observation.pair)
-
-    def flush(self) -> list[RelationshipAlert]:
-        """The input has ended: finalise every pair's articles still inside the allowed lateness."""
-        alerts: list[RelationshipAlert] = []
-        for pair in sorted(self.store.pairs()):
-            state = self.store.get(pair)
-            if state is not None:
-                state, more = flush(state, self.config)
-                self.store.put(state)
-                alerts.extend(more)
-        self.waiting.clear()
-        return alerts
-
-    def _save(self, state: PairState, partition: int) -> None:
-        self.store.put(state)
-        if state.pending:
-            self.waiting.setdefault(partition, {})[state.pair] = state.max_seen
-        else:
-            self.waiting.get(partition, {}).pop(state.pair, None)
-
-    def _finalise_waiting(self, partition: int, now: datetime, skip: str) -> list[RelationshipAlert]:
-        alerts: list[RelationshipAlert] = []
-        horizon = now - timedelta(seconds=self.config.lateness_s)
-        waiting = self.waiting.get(partition, {})
-        for pair in sorted(p for p, newest in waiting.items() if p != skip and newest <= horizon):
-            try:
-                state = self.store.get(pair)
-                if state is None:
-                    waiting.pop(pair, None)
-                    continue
-                state, more = advance(state, horizon, self.config)
-                self._save(state, partition)
-                alerts.extend(more)
-            except Exception:  # one pair's bad state must not fail every later event of the partition
-                log.exception("could not finalise waiting pair %s; it waits for its own next article", pair)
-                waiting.pop(pair, None)
-        return alerts
 
 
 def replay(

@@ -82,6 +82,7 @@ class _Prepared:
     # every sentence's actor mentions (offsets in the article), for references to earlier sentences
     history: list[tuple[int, int, list[structure.Mention]]] = field(default_factory=list)
     offtopic: bool = False
+    year: int | None = None
 
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -119,7 +120,8 @@ def _prepare(a: ArticleText) -> _Prepared | Reading:
     at = a.published_at.date() if a.published_at is not None else None
     mentions = [m for m in match_text(article, at=at) if m.is_actor]
     roles = structure.roles()
-    prepared = _Prepared(article, [], offtopic=_offtopic(article, roles))
+    year = a.published_at.year if a.published_at is not None else None
+    prepared = _Prepared(article, [], offtopic=_offtopic(article, roles), year=year)
     if not mentions:
         return prepared
     lex = lexicon()
@@ -174,7 +176,8 @@ def _read(p: _Prepared, docs: list[object]) -> list[Relation]:
     for candidate, doc in zip(p.candidates, docs, strict=True):
         resolve = _resolver(p, candidate, found_pairs, counts)
         per_pair: dict[Pair, PairFinding] = {}
-        for act in structure.read(doc, candidate.mentions, candidate.hits, resolve, offtopic=p.offtopic):
+        acts = structure.read(doc, candidate.mentions, candidate.hits, resolve, offtopic=p.offtopic, year=p.year)
+        for act in acts:
             for pair in act.pairs:
                 f = per_pair.setdefault(pair, PairFinding([], [], [], indirect=True))
                 f.hits.append(act.hit)

@@ -46,6 +46,7 @@ class Roles:
     country_references: tuple[str, ...]
     pair_references: tuple[str, ...]
     window: int
+    history_years: int
     sport_terms: frozenset[str]
     market_terms: frozenset[str]
     military_objects: frozenset[str]
@@ -70,6 +71,7 @@ def roles() -> Roles:
         country_references=tuple(raw["country_references"]),
         pair_references=tuple(raw["pair_references"]),
         window=int(raw["reference_window_sentences"]),
+        history_years=int(raw["history_years"]),
         sport_terms=frozenset(raw["sport_terms"]),
         market_terms=frozenset(raw["market_terms"]),
         military_objects=frozenset(raw["military_objects"]),
@@ -118,9 +120,12 @@ class Act:
 Resolver = Callable[[str, int], list[Party]]
 
 
-def read(doc: Any, mentions: list[Mention], hits: list[Hit], resolve: Resolver, *, offtopic: bool) -> list[Act]:
+def read(
+    doc: Any, mentions: list[Mention], hits: list[Hit], resolve: Resolver, *, offtopic: bool, year: int | None = None
+) -> list[Act]:
     """The acts of one parsed sentence. `offtopic`: the article is about sport, markets or culture, so a bare
-    country name there is a team, a market or an origin unless a state noun says otherwise."""
+    country name there is a team, a market or an origin unless a state noun says otherwise. `year`: the
+    article's; an act dated more than a few years before it is history, not news of the relationship."""
     r = roles()
     if not hits:
         return []
@@ -153,10 +158,18 @@ def read(doc: Any, mentions: list[Mention], hits: list[Hit], resolve: Resolver, 
         sensed = _sense(token, hit, r)
         if sensed is None:
             continue
+        if year is not None and _dated_before(token, year - r.history_years):
+            continue
         act = _act(token, sensed, holders, cue_roots, r)
         if act is not None and act.pairs:
             acts.append(act)
-    acts.extend(_on_paths(doc, holders, cue_roots, {p for a in acts for p in a.pairs}, r))
+    # the fallback reads only cues whose arguments the parse did not give, and none dated as history
+    unread = {
+        i: h
+        for i, h in cue_roots.items()
+        if h not in {a.hit for a in acts} and not (year is not None and _dated_before(doc[i], year - r.history_years))
+    }
+    acts.extend(_on_paths(doc, holders, unread, {p for a in acts for p in a.pairs}, r))
     return acts
 
 
@@ -228,6 +241,14 @@ def _coordinated(a: Any, b: Any) -> bool:
         return int(t.i)
 
     return first(a) == first(b)
+
+
+def _dated_before(token: Any, year: int) -> bool:
+    """Whether the cue's own phrase carries a year before `year` ("the 1982 war", "the war (1982)")."""
+    for t in token.subtree:
+        if len(t.text) == 4 and t.text.isdigit() and 1800 <= int(t.text) < year:
+            return True
+    return False
 
 
 def _sporty(doc: Any, r: Roles) -> bool:
