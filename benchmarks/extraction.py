@@ -34,6 +34,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -42,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from streams.domain.cleaning import RejectedArticle, clean_article
 from streams.domain.cleaning.settings import DEFAULT_SETTINGS, Settings
+from streams.domain.cleaning.thresholds import thresholds
 from streams.models import RawArticle
 
 _WORD = re.compile(r"\w+")
@@ -50,11 +52,13 @@ Counts = tuple[float, float, float]
 
 # The choices made fold by fold, simplest first (a tie goes to the simpler one).
 HTML_GRID = [
-    Settings(precision=precision, recheck_short=recheck, recover_split_body=split, drop_furniture=judge)
-    for judge, split, precision, recheck in itertools.product((False, True), repeat=4)
-    if precision or not recheck
+    Settings(precision=precision, recover_split_body=split, drop_furniture=bool(words), story_furniture_max_words=words)
+    for words, split, precision in itertools.product((0, 12, 20, 30), (False, True), (False, True))
 ]
-TEXT_GRID = [Settings(min_story_score=score) for score in (8.0, 2.0, 4.0, 12.0)]
+TEXT_GRID = [
+    Settings(min_story_score=score, furniture_max_words=words)
+    for words, score in itertools.product((30, 20, 40), (8.0, 2.0, 4.0, 12.0))
+]
 
 
 def shingles(text: str) -> Counter[tuple[str, ...]]:
@@ -156,14 +160,24 @@ def speed(extract: Callable[[dict[str, Any]], str], articles: list[dict[str, Any
     return len(articles) / best_wall, len(articles) / best_cpu
 
 
+def effective(settings: Settings) -> Settings:
+    """`settings` with every None replaced by the value data/thresholds.json gives it."""
+    limits = thresholds()
+    return replace(
+        settings,
+        story_furniture_max_words=settings.story_furniture_max_words or limits.story_furniture_max_words,
+        furniture_max_words=settings.furniture_max_words or limits.furniture_max_words,
+        min_story_score=limits.min_story_score if settings.min_story_score is None else settings.min_story_score,
+    )
+
+
 def describe(settings: Settings, is_html: bool) -> str:
     if not is_html:
-        return f"min_story_score={settings.min_story_score}"
+        return f"min_story_score={settings.min_story_score} furniture_max_words={settings.furniture_max_words}"
     parts = [
         ("precision", settings.precision),
-        ("recheck", settings.precision and settings.recheck_short),
         ("split-body", settings.recover_split_body),
-        ("furniture", settings.drop_furniture),
+        (f"furniture<={settings.story_furniture_max_words}w", settings.drop_furniture),
     ]
     return "+".join(name for name, on in parts if on) or "plain"
 
@@ -223,7 +237,7 @@ def cross_validate(
     print(_line("pooled trafilatura alone", reference))
     print(_line("pooled out-of-fold", pooled))
     best = max(range(len(grid)), key=lambda s: (score(by_setting[s][0])[2], -s))
-    default = grid.index(DEFAULT_SETTINGS) if DEFAULT_SETTINGS in grid else None
+    default = next((i for i, s in enumerate(grid) if effective(s) == effective(DEFAULT_SETTINGS)), None)
     print(
         f"chosen on all pages: {describe(grid[best], is_html)}"
         f"{'' if best == default else ' (NOT the default settings)'}; in-sample, for reference:"

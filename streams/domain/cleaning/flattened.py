@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 
 from streams.domain.cleaning.furniture import EDGE_PUNCTUATION, lexicon
@@ -29,9 +29,6 @@ _LETTER = re.compile(r"[^\W\d_]")
 _FIRST_UNSPACED = "\u0e00"
 _UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
 _SENTENCE_END = frozenset(".!?;:\"')]\u2026\u3002\uff01\uff1f\u00bb\u201d\u2019\u300d")
-# An e-mail address or a handle's domain: a byline or contact line. Anchored on "@" with no open-ended run
-# before it, so a long line costs linear time.
-_EMAIL = re.compile(r"\w@[\w-]+\.\w")
 # A dateline: a clock time together with a year or a numeric date ("14 March 2025, 09:12", "05/10/2018 às
 # 10:30"), or a line that opens with a numeric date.
 _CLOCK = re.compile(r"\b\d{1,2}:\d\d(?!\d)")  # "9:24 pm", "8:22AM"
@@ -45,10 +42,10 @@ _WORD_EDGE = ".,:;!?\"'()[]"
 
 
 def _judge_lines(
-    lines: dict[str, str], headlines: list[str], limits: Thresholds
+    lines: dict[str, str], headlines: list[str], limits: Thresholds, whole_page: bool
 ) -> tuple[dict[str, tuple[bool, float, float]], set[str]]:
     """For each distinct folded line (mapped to its text): (is furniture, score if not, length in words); and
-    the lines that repeat the headline.
+    the lines that repeat the headline. `whole_page` as for judge_page.
 
     Written for speed: a page has a few hundred lines, most of them one- or two-word menu items."""
     lexicon_ = lexicon()
@@ -103,9 +100,9 @@ def _judge_lines(
                 count <= furniture_max
                 and (
                     found_in(folded, words)
-                    or ("@" in text and _EMAIL.search(text) is not None)
-                    # A teaser cut short by the site ("... as Hurri...").
-                    or (text.endswith(("...", "\u2026")) and text[-4] != " ")
+                    # A teaser cut short by the site ("... as Hurri..."). Not inside a story the extractor cut
+                    # out, where the teaser lists are gone and an ellipsis ends a quotation or a lead-in.
+                    or (whole_page and text.endswith(("...", "\u2026")) and text[-4] != " ")
                     # "Other headline | Site"; a line opening with "|" is a table row.
                     or (_PIPE in folded and text[-1] not in _SENTENCE_END and text[0] != "|")
                     or (count <= dateline_max and _is_dateline(folded))
@@ -151,15 +148,19 @@ class PageJudgement:
     story_ends: list[int]  # lines that head what follows a story (teaser lists, comments)
 
 
-def judge_page(texts: list[str], headlines: list[str], *, whole_page: bool = True) -> PageJudgement:
+def judge_page(
+    texts: list[str], headlines: list[str], *, whole_page: bool = True, furniture_max_words: int | None = None
+) -> PageJudgement:
     """Judge each (stripped, non-empty) line of a page: is it furniture, and its score for the story span.
 
     `whole_page` is off for a story already cut out of its page (by the HTML extractor). In a whole page a
     repeated line is navigation or a caption shown twice, while in a story a repeat is the story's own (the
     same question put to each interviewee). And in a whole page the story cannot start far above the
     headline's repetition, so the lines well above it are not judged at all (they are the bulk of the
-    navigation, and judging costs time)."""
+    navigation, and judging costs time). `furniture_max_words` overrides data/thresholds.json's."""
     limits = thresholds()
+    if furniture_max_words is not None:
+        limits = replace(limits, furniture_max_words=furniture_max_words)
     # fold() inlined: the lines are normalised already, so no runs of spaces are left to collapse.
     folded = [text.lower().strip(EDGE_PUNCTUATION) for text in texts]
     counts = Counter(folded)
@@ -170,7 +171,9 @@ def judge_page(texts: list[str], headlines: list[str], *, whole_page: bool = Tru
         if repeat is not None:
             start = max(0, repeat - limits.headline_lookback_lines)
     # Lines that fold alike differ only in case or edge punctuation: any of their texts will do.
-    judged, headline_lines = _judge_lines(dict(zip(folded[start:], texts[start:], strict=True)), headlines, limits)
+    judged, headline_lines = _judge_lines(
+        dict(zip(folded[start:], texts[start:], strict=True)), headlines, limits, whole_page
+    )
     scores: list[float] = [limits.score_short] * start
     furniture: list[bool] = [True] * start
     seen: set[str] = set()
@@ -212,7 +215,7 @@ def clean_flattened(
         # A body of one paragraph is text, not a page: there is no page around it to be furniture of, and its
         # first line is not a headline (a feed that sends single sentences or wire snippets).
         return (None, texts[0])
-    page = judge_page(texts, headline_candidates(texts[0], title))
+    page = judge_page(texts, headline_candidates(texts[0], title), furniture_max_words=settings.furniture_max_words)
     story = [i for i, drop in enumerate(page.furniture) if not drop]
     if story and story[0] >= len(texts) - len(story) and all(texts[i][-1] in _SENTENCE_END for i in story):
         # Every line but perhaps the headline above them reads as a sentence: the body is all story, however
@@ -237,8 +240,6 @@ def describe_removed(texts: list[str], headlines: list[str]) -> str:
         if kind is None:
             if folded in headlines:
                 kind = "headline"
-            elif "@" in text and _EMAIL.search(text):
-                kind = "byline with an e-mail address"
             elif _is_dateline(folded):
                 kind = "dateline"
             elif folded.count(" ") + 1 < thresholds().short_words:

@@ -20,7 +20,6 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from streams.domain.cleaning.flattened import judge_page
-from streams.domain.cleaning.furniture import fold
 from streams.domain.cleaning.headline import headline_variants, is_headline_line
 from streams.domain.cleaning.settings import DEFAULT_SETTINGS, Settings
 from streams.domain.cleaning.thresholds import thresholds
@@ -117,7 +116,7 @@ def _run_trafilatura(html: str, tree: HtmlElement, page_chars: int, settings: Se
     is short for its page (`page_chars`: the length of its paragraphs' text), as trafilatura's own balanced
     mode would retry it."""
     text = trafilatura.extract(tree, include_comments=False, favor_precision=settings.precision) or ""
-    if not (settings.precision and settings.recheck_short):
+    if not settings.precision:
         return text
     limits = thresholds()
     if len(text) >= limits.recheck_max_chars or len(text) >= limits.recheck_page_share * page_chars:
@@ -150,12 +149,13 @@ def extract_from_html(html: str, title: str | None, settings: Settings = DEFAULT
     if not settings.drop_furniture:
         return headline, "\n".join(lines)
     # The extractor has already chosen the story's region; within it, lines that read as furniture (share
-    # and subscription prompts, tag lists, bylines with an e-mail address) are dropped. Not when that would
-    # drop much of what the extractor chose, paragraphs among it: then the judge, not the extractor, is the
-    # one likely wrong.
-    page = judge_page(lines, [fold(candidate) for candidate in candidates], whole_page=False)
-    kept = [line for line, drop in zip(lines, page.furniture, strict=True) if not drop]
+    # and subscription prompts, tag lists, datelines) are dropped; the headline is not looked for again. Not
+    # when that would drop much of what the extractor chose, paragraphs among it: then the judge, not the
+    # extractor, is the one likely wrong.
     limits = thresholds()
+    story_max_words = settings.story_furniture_max_words or limits.story_furniture_max_words
+    page = judge_page(lines, [], whole_page=False, furniture_max_words=story_max_words)
+    kept = [line for line, drop in zip(lines, page.furniture, strict=True) if not drop]
     if sum(map(len, kept)) < (1 - limits.max_furniture_share) * sum(map(len, lines)) and any(
         drop and line[-1] in _SENTENCE_END and line.count(" ") + 1 >= limits.long_words
         for line, drop in zip(lines, page.furniture, strict=True)

@@ -11,12 +11,16 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Settings:
     # HTML
-    precision: bool = True  # trafilatura's favor_precision
-    recheck_short: bool = True  # a balanced run where the precision run is short for its page (html.py)
+    precision: bool = True  # trafilatura's favor_precision, with a balanced run where it is short (html.py)
     recover_split_body: bool = True  # a story body split over several containers (html.py)
     drop_furniture: bool = True  # lines of trafilatura's text that read as furniture (flattened.judge_page)
-    # Flattened text: total score of the span under the headline's repetition that is taken for the story
-    # (span.py); None is data/thresholds.json's min_story_score.
+    # Longest line (in words) in which a furniture phrase found inside it counts, within the story trafilatura
+    # cut out; None is data/thresholds.json's story_furniture_max_words.
+    story_furniture_max_words: int | None = None
+    # Flattened text: the same in a whole flattened page (None: thresholds.json's furniture_max_words), and the
+    # total score of the span under the headline's repetition that is taken for the story (span.py; None:
+    # thresholds.json's min_story_score).
+    furniture_max_words: int | None = None
     min_story_score: float | None = None
 
 

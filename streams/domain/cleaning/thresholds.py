@@ -14,6 +14,7 @@ class Thresholds:
     long_words: int
     prose_stop_share: float
     furniture_max_words: int
+    story_furniture_max_words: int
     furniture_start_max_words: int
     headline_max_words: int
     dateline_max_words: int
