@@ -7,12 +7,14 @@ Against a real broker on loopback (its own on free ports, unless KAFKA_BOOTSTRAP
 corpus of multi-paragraph news-like articles (written here, see `corpus`), it measures in this order:
 
   inprocess_articles_per_s  the stages with no Kafka (streams.pipeline's Cleaner, observations(), Detector) over
-                            the throughput slice, one core; also their CPU per article
+                            the throughput slice, one core, once a first article has loaded what they need;
+                            also their CPU per article
   passthrough_msgs_per_s    a bare batched aiokafka loop: consume a batch of the corpus's raw records, produce
                             them all to another topic, await the acknowledgements once, commit; the ceiling a
                             Python process gets from this broker for these records
-  pipeline_articles_per_s   one worker process (`dyadwatch worker`): the throughput slice published at once,
-                            timed until detect has taken every observation the stages give for it in-process
+  pipeline_articles_per_s   one worker process (`dyadwatch worker`), warmed up with 30 articles: the throughput
+                            slice published at once, timed until every observation the stages give for it
+                            in-process is on relations.observed and detect has taken it
   overhead_ratio            pipeline / in-process
   framework_ms_per_article  the worker's CPU per article (utime + stime from /proc/PID/stat over the
                             throughput phase) minus the stages' in-process CPU per article
@@ -574,6 +576,9 @@ def drain(run: Any, timeout_s: float) -> None:
 # ---------------------------------------------------------------- the run
 
 
+WARMUP = 30  # articles through the worker before anything is timed (first use loads lexicons and models)
+
+
 @dataclass
 class Plan:
     throughput: int
@@ -617,7 +622,7 @@ def main(argv: list[str] | None = None) -> int:
     max_load = max([float(x) for x in steps.loads if x != "max80"] + [0.0])
     # The corpus: the throughput slice, then each load's slice; max80 is sized for up to 400 articles/s.
     per_load = [int(steps.load_seconds * (400 if x == "max80" else float(x))) for x in steps.loads]
-    total = max(steps.throughput + sum(per_load), steps.rss_articles)
+    total = max(WARMUP + steps.throughput + sum(per_load), steps.rss_articles)
     log(f"generating {total} articles (loads up to {max_load:g}/s and max80)")
     records = corpus(total, seed=args.seed)
     sizes = sorted(len(v) for _, v in records)
@@ -626,10 +631,11 @@ def main(argv: list[str] | None = None) -> int:
                                           "p50": round(sizes[len(sizes) // 2] / 1000, 1),
                                           "p95": round(sizes[len(sizes) * 19 // 20] / 1000, 1)},
         "partitions": args.partitions, "quick": args.quick,
+        "load_avg_1m": [round(os.getloadavg()[0], 2)],  # the machine's load at the start and the end: noise
     }
 
     log(f"in-process: {steps.inprocess} articles")
-    inproc = run_inprocess(records[: steps.inprocess])
+    inproc = run_inprocess(records[WARMUP: WARMUP + steps.inprocess])
     result["inprocess_articles_per_s"] = round(inproc.articles_per_s, 1)
     result["inprocess_cpu_ms_per_article"] = round(inproc.cpu_ms_per_article, 2)
     result["observations_per_article"] = round(inproc.observations / steps.inprocess, 2)
@@ -647,6 +653,7 @@ def main(argv: list[str] | None = None) -> int:
             if not args.keep:
                 with contextlib.suppress(Exception):
                     run.delete_topics()
+    result["load_avg_1m"].append(round(os.getloadavg()[0], 2))
     print(orjson.dumps(result).decode(), flush=True)
     return 0
 
@@ -662,7 +669,10 @@ def run_worker(run: Any, records: Sequence[Record], steps: Plan, inproc: InProce
     pid = worker.process.pid
     out: dict[str, Any] = {}
 
-    slice_ = records[: steps.throughput]
+    log(f"warming the worker up with {WARMUP} articles")
+    asyncio.run(publish(run.bootstrap, run.settings, raw, records[:WARMUP], rate=0))
+    drain(run, timeout_s=120)
+    slice_ = records[WARMUP: WARMUP + steps.throughput]
     log(f"pipeline: {len(slice_)} articles at once, until detect has taken {inproc.observations} observations")
     base = (asyncio.run(end_offsets(run.bootstrap, run.settings, observed)), detect_taken(worker, observed) or 0)
     cpu_before = cpu_seconds(pid)
@@ -677,7 +687,7 @@ def run_worker(run: Any, records: Sequence[Record], steps: Plan, inproc: InProce
     out["framework_ms_per_article"] = round(worker_cpu_ms - inproc.cpu_ms_per_article, 2)
     drain(run, timeout_s=120)
 
-    offset = steps.throughput
+    offset = WARMUP + steps.throughput
     out["latency_ms"] = {}
     phases: list[tuple[str, set[str], float]] = []
     for load in steps.loads:
