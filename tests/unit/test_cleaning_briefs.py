@@ -130,5 +130,5 @@ def test_the_furniture_judge_does_not_empty_a_story_trafilatura_found() -> None:
         "Copyright lawyers said the measure went further than any in the region and would be challenged.",
         "The law takes effect in January, and the government will report on its use after two years.",
     ]
-    title, text = _clean(Page("Estmark passes copyright law", story).raw("html"))
+    _, text = _clean(Page("Estmark passes copyright law", story).raw("html"))
     assert text.split("\n") == story
