@@ -14,21 +14,25 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import faust
 import orjson
+from aiokafka import AIOKafkaConsumer
 from faust.web import Request, Response, View
 from pydantic import BaseModel
 
 from streams import faust_fixes, health, kafka_io
 from streams import topics as registry
+from streams.detect import Detector
 from streams.domain.cleaning import DuplicateIndex
 from streams.domain.detection import DetectorConfig, PairState
-from streams.models import CleanArticle, RelationObservation, RelationshipAlert, Stage
-from streams.pipeline import MAX_DEAD_LETTER_KEY_BYTES, Cleaner, Detector, StageError, dead_letter, observations
+from streams.domain.detection.clock import PartitionClock
+from streams.models import CleanArticle, RelationObservation, RelationshipAlert, SourceWatermark, Stage
+from streams.pipeline import MAX_DEAD_LETTER_KEY_BYTES, Cleaner, StageError, dead_letter, observations
 from streams.settings import Settings
 from streams.topics import BadEvent, encode
 
@@ -82,7 +86,7 @@ class StageIO:
 
     async def send(
         self, stage: Stage, event: faust.EventT[bytes], topic: faust.TopicT, records: Sequence[tuple[str, BaseModel]]
-    ) -> None:
+    ) -> list[Any]:
         """Send a stage's (key, payload) outputs. An output the broker would refuse for its size is caught first
         and the event dead-lettered: a failed send would crash the agent, and Faust would commit past the event."""
         encoded = [(key.encode(), encode(payload)) for key, payload in records]
@@ -90,19 +94,98 @@ class StageIO:
         if too_big > self.max_message_bytes:
             limit = self.max_message_bytes
             await self.reject(stage, f"output of {too_big} bytes exceeds max_message_bytes ({limit})", event)
-            return
+            return []
         # Wait for the broker's acknowledgement before the event counts as done: Faust commits the offset once the
         # agent moves on, so an output that failed to arrive would otherwise be lost.
         delivered = [await topic.send(key=key, value=value) for key, value in encoded]
+        return await delivery(stage, topic, delivered)
+
+
+async def delivery(stage: str, topic: faust.TopicT, sent: Sequence[Any]) -> list[Any]:
+    """The broker's acknowledgements (RecordMetadata) of sent records; a worker that cannot deliver stops."""
+    try:
+        return list(await asyncio.gather(*sent))
+    except Exception:
+        log.critical("could not deliver %s's outputs to %s; stopping so the event is re-read", stage, topic)
+        os._exit(75)  # no commit happens: the event is delivered again to whichever worker takes over
+
+
+class WatermarkSender:
+    """The clean agent's watermarks: for each partition of articles.raw it reads, the newest published_at read, sent
+    to every partition of relations.watermarks once the observations before it are acknowledged, with the offset of
+    relations.observed they lie below, and, when it has read to the partition's end, that end offset (idle).
+    While behind, at most every `every_s`: how often is promptness, not correctness."""
+
+    def __init__(self, app: faust.App, topic: faust.TopicT, partitions: int, every_s: float = 0.25) -> None:
+        self.app, self.topic, self.partitions, self.every_s = app, topic, partitions, every_s
+        self.newest: dict[int, datetime] = {}
+        self.last_sent: dict[int, float] = {}
+        self.observed_end: dict[int, int] = {}  # relations.observed partition -> past the last offset acknowledged
+
+    def sent(self, acknowledged: Sequence[Any]) -> None:
+        for metadata in acknowledged:
+            self.observed_end[metadata.partition] = max(self.observed_end.get(metadata.partition, 0),
+                                                        metadata.offset + 1)
+
+    def read(self, partition: int, published_at: datetime) -> None:
+        if partition not in self.newest or published_at > self.newest[partition]:
+            self.newest[partition] = published_at
+
+    async def after(self, event: faust.EventT[bytes]) -> None:
+        message = event.message
         try:
-            await asyncio.gather(*delivered)
-        except Exception:
-            log.critical("could not deliver %s's outputs to %s; stopping so the event is re-read", stage, topic)
-            os._exit(75)  # no commit happens: the event is delivered again to whichever worker takes over
+            end = self.app.consumer.highwater(message.tp)
+        except Exception:  # the driver has no figure yet: not known to be at the end
+            end = None
+        at_end = end is not None and message.offset + 1 >= end
+        now = time.monotonic()
+        if not at_end and now - self.last_sent.get(message.partition, 0.0) < self.every_s:
+            return
+        self.last_sent[message.partition] = now
+        sent = []
+        for partition in range(self.partitions):
+            mark = SourceWatermark(
+                source_topic=message.topic,
+                source_partition=message.partition,
+                watermark=self.newest.get(message.partition),
+                read_to_end=end if at_end else None,
+                observed_offset=self.observed_end.get(partition, 0),
+            )
+            sent.append(await self.topic.send(key=str(message.partition).encode(), value=encode(mark),
+                                              partition=partition))
+        await delivery("clean", self.topic, sent)
+
+
+class SourceExtent:
+    """The partitions of articles.raw with their beginning and end offsets, looked up at most every `every_s` for
+    the detect driver (which source partitions are empty, and which are still idle)."""
+
+    def __init__(self, bootstrap: str, settings: Settings, topic: str, every_s: float = 1.0) -> None:
+        self.bootstrap, self.settings, self.topic, self.every_s = bootstrap, settings, topic, every_s
+        self.consumer: AIOKafkaConsumer | None = None
+        self.looked_at = -1e9
+
+    async def refresh(self, detector: Detector) -> None:
+        if time.monotonic() - self.looked_at < self.every_s:
+            return
+        if self.consumer is None:
+            self.consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=None,
+                                             enable_auto_commit=False, **kafka_io.client_options(self.settings))
+            await self.consumer.start()
+        try:
+            detector.set_extent(await kafka_io.extent(self.consumer, self.topic))
+            self.looked_at = time.monotonic()
+        except Exception as exc:  # the broker is busy or away: keep the last figures, try again next event
+            log.warning("could not read the offsets of %s: %s", self.topic, exc)
+
+
+DRIVER_KEY = b"~"  # the driver's own entries of the pairs table (a pair's key is letters): clocks, held observations
 
 
 class TableStore:
-    """The detect driver's PairStore over the Faust table: PairState as JSON bytes, keyed by the pair's bytes."""
+    """The detect driver's PairStore over the Faust table: PairState as JSON bytes keyed by the pair's bytes; each
+    partition's clock under ~clock/<partition> and its held observations under ~held/<partition>/<observation id>
+    (written while an event of that partition is processed, so Faust puts them in the same changelog partition)."""
 
     def __init__(self, table: Any) -> None:
         self.table = table
@@ -116,7 +199,25 @@ class TableStore:
         self.table[state.pair.encode()] = state.model_dump_json().encode()
 
     def pairs(self) -> Iterable[str]:
-        return [key.decode() for key in self.table]
+        return [key.decode() for key in self.table if not key.startswith(DRIVER_KEY)]
+
+    def get_clock(self, partition: int) -> PartitionClock | None:
+        stored = self.table.get(b"~clock/%d" % partition)
+        return PartitionClock.model_validate_json(stored) if stored is not None else None
+
+    def put_clock(self, partition: int, clock: PartitionClock) -> None:
+        self.table[b"~clock/%d" % partition] = clock.model_dump_json().encode()
+
+    def held(self, partition: int) -> Iterable[RelationObservation]:
+        prefix = b"~held/%d/" % partition
+        return [RelationObservation.model_validate_json(value) for key, value in self.table.items()
+                if key.startswith(prefix)]
+
+    def hold(self, partition: int, observation: RelationObservation) -> None:
+        self.table[b"~held/%d/%s" % (partition, observation.observation_id.encode())] = encode(observation)
+
+    def release(self, partition: int, observation: RelationObservation) -> None:
+        self.table.pop(b"~held/%d/%s" % (partition, observation.observation_id.encode()), None)
 
 
 def create_app(settings: Settings, bootstrap: str) -> faust.App:
@@ -146,7 +247,9 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
     # Every topic carries raw bytes (the app's default serializers): the registry decodes them, so that an event
     # that does not decode is dead-lettered with its original bytes instead of being dropped by Faust.
     topic = {spec.name: app.topic(settings.topic(spec.name)) for spec in registry.ALL}
-    progress = health.Progress(inputs={settings.topic(stage.input.name): stage.name for stage in registry.TOPOLOGY})
+    progress = health.Progress(
+        inputs={settings.topic(spec.name): stage.name for stage in registry.TOPOLOGY for spec in stage.inputs}
+    )
     pairs = app.Table(
         registry.STAGES["detect"].tables[0],
         default=None,
@@ -164,38 +267,54 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         dedup=DuplicateIndex(max_entries=settings.dedup_max_entries, ttl=timedelta(days=settings.dedup_ttl_days)),
     )
     detector = Detector(config=detector_config(settings), store=TableStore(pairs))
-    clean_in, clean_out = (topic[name] for name in (registry.RAW.name, registry.CLEAN.name))
-    relate_out, detect_out = (topic[name] for name in (registry.OBSERVED.name, registry.ALERTS.name))
+    raw, clean_out, observed, alerts_out = (
+        topic[spec.name] for spec in (registry.RAW, registry.CLEAN, registry.OBSERVED, registry.ALERTS)
+    )
+    marks = WatermarkSender(app, topic[registry.WATERMARKS.name], settings.topic_partitions)
+    extent = SourceExtent(bootstrap, settings, raw.get_topic_name())
+    watermarks_name = settings.topic(registry.WATERMARKS.name)
+    rebalances = [app.rebalancing_count]
 
     def clean_one(value: bytes, received_at: datetime | None) -> CleanArticle:
         return cleaner(registry.RAW.decode(value), received_at=received_at)
 
-    def relate_one(value: bytes) -> list[RelationObservation]:
-        return observations(registry.CLEAN.decode(value))
+    def relate_one(value: bytes, article: CleanArticle) -> list[RelationObservation]:
+        return observations(article)
 
-    def detect_one(value: bytes, partition: int) -> list[RelationshipAlert]:
-        return detector(registry.OBSERVED.decode(value), partition)
+    def observation_one(value: bytes, partition: int, offset: int) -> list[RelationshipAlert]:
+        return detector.take_observation(registry.OBSERVED.decode(value), partition, offset)
 
-    @app.agent(clean_in, name="clean")
+    def watermark_one(value: bytes, partition: int) -> list[RelationshipAlert]:
+        return detector.take_watermark(registry.WATERMARKS.decode(value), partition)
+
+    @app.agent(raw, name="clean")
     async def clean(stream: faust.StreamT[bytes]) -> None:
+        """clean and relate: articles.clean and relations.observed, then the source partition's watermark."""
         async for event in stream.events():
             article = await io.process("clean", event, clean_one, _from_epoch(event.message.timestamp))
             if article is not None:
                 await io.send("clean", event, clean_out, [(article.article_id, article)])
+                found = await io.process("relate", event, relate_one, article)
+                if found:
+                    marks.sent(await io.send("relate", event, observed, [(o.pair, o) for o in found]))
+                if article.published_at is not None:
+                    marks.read(event.message.partition, article.published_at)
+            await marks.after(event)
 
-    @app.agent(clean_out, name="relate")
-    async def relate(stream: faust.StreamT[bytes]) -> None:
-        async for event in stream.events():
-            found = await io.process("relate", event, relate_one)
-            if found:
-                await io.send("relate", event, relate_out, [(o.pair, o) for o in found])
-
-    @app.agent(relate_out, name="detect")
+    @app.agent(app.topic(observed.get_topic_name(), watermarks_name), name="detect")
     async def detect(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
-            alerts = await io.process("detect", event, detect_one, event.message.partition)
+            if app.rebalancing_count != rebalances[0]:  # the table may hold newer clocks than this worker's cache
+                rebalances[0] = app.rebalancing_count
+                detector.forget()
+            await extent.refresh(detector)
+            message = event.message
+            if message.topic == watermarks_name:
+                alerts = await io.process("detect", event, watermark_one, message.partition)
+            else:
+                alerts = await io.process("detect", event, observation_one, message.partition, message.offset)
             if alerts:
-                await io.send("detect", event, detect_out, [(a.pair, a) for a in alerts])
+                await io.send("detect", event, alerts_out, [(a.pair, a) for a in alerts])
 
     _add_views(app, pairs, progress)
     return app
@@ -231,7 +350,8 @@ def _add_views(app: faust.App, pairs: Any, progress: health.Progress) -> None:
     class Pairs(View):
         async def get(self, request: Request) -> Response:
             # Only this worker's partitions: each worker answers for the pairs it owns.
-            return self.json({"pairs": {pair.decode(): _summary(value) for pair, value in pairs.items()}})
+            return self.json({"pairs": {pair.decode(): _summary(value) for pair, value in pairs.items()
+                                        if not pair.startswith(DRIVER_KEY)}})
 
     @app.page("/pairs/{pair}")
     class PairView(View):

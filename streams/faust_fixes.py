@@ -85,7 +85,7 @@ def inputs_without_markers(settings: Settings) -> list[str]:
     transactions, and articles.raw unless its producers use transactions."""
     if settings.processing_guarantee == "exactly_once":
         return []
-    own = [settings.topic(registry.CLEAN.name), settings.topic(registry.OBSERVED.name)]
+    own = [settings.topic(registry.OBSERVED.name), settings.topic(registry.WATERMARKS.name)]
     return own if settings.raw_transactional else [settings.topic(registry.RAW.name), *own]
 
 

@@ -136,6 +136,17 @@ async def group_lag(bootstrap: str, settings: Settings, group: str, topic_names:
         await admin.close()
 
 
+async def extent(consumer: AIOKafkaConsumer, topic: str) -> dict[int, tuple[int, int]]:
+    """Each partition of `topic` with its (beginning, end) offsets now."""
+    numbers = consumer.partitions_for_topic(topic) or await _partitions(consumer, topic)
+    partitions = [TopicPartition(topic, p) for p in sorted(numbers)]
+    if not partitions:
+        return {}
+    begins = await consumer.beginning_offsets(partitions)
+    ends = await consumer.end_offsets(partitions)
+    return {tp.partition: (begins[tp], ends[tp]) for tp in partitions}
+
+
 async def _partitions(consumer: AIOKafkaConsumer, name: str) -> set[int]:
     await consumer._client.force_metadata_update()
     return consumer.partitions_for_topic(name) or set()
@@ -143,7 +154,7 @@ async def _partitions(consumer: AIOKafkaConsumer, name: str) -> set[int]:
 
 async def wait_drained(bootstrap: str, settings: Settings, *, timeout_s: float, quiet_s: float = 1.0) -> None:
     """Wait until the worker's group has committed everything on its input topics, twice `quiet_s` apart."""
-    inputs = [settings.topic(stage.input.name) for stage in registry.TOPOLOGY]
+    inputs = [settings.topic(spec.name) for stage in registry.TOPOLOGY for spec in stage.inputs]
     deadline = time.monotonic() + timeout_s
     settled, lag = 0, -1
     while time.monotonic() < deadline:

@@ -131,6 +131,29 @@ class RelationshipAlert(_Model):
     evidence: list[AlertEvidence]
 
 
+class SourceWatermark(_Model):
+    """How far the stage that reads articles.raw has got in one of its partitions, sent to every partition of
+    relations.watermarks (co-partitioned with relations.observed) after the observations it covers.
+
+    The detect stage takes event time as the minimum over the source partitions of their watermarks, and applies a
+    pair's articles in event-time order once that has passed them; a partition read to its end offset stops
+    holding it back (see streams/domain/detection/clock.py)."""
+
+    source_topic: str
+    source_partition: Annotated[int, Field(ge=0)]
+    watermark: AwareDatetime | None = Field(
+        description="the newest published_at read from the source partition (null: none since the reader started)"
+    )
+    read_to_end: int | None = Field(
+        description="the source partition's end offset when its reader had read everything up to it (null while "
+        "it is behind)"
+    )
+    observed_offset: Annotated[int, Field(ge=0)] = Field(
+        description="every observation the watermark covers is in this partition of relations.observed below "
+        "this offset"
+    )
+
+
 Stage = Literal["clean", "relate", "detect"]
 
 

@@ -46,13 +46,13 @@ def needed(settings: Settings) -> list[Needed]:
     """Every topic the topology reads or writes, and each table's changelog."""
     wanted: dict[str, Needed] = {}
     for stage in registry.TOPOLOGY:
-        for spec in (stage.input, *stage.outputs):
+        for spec in (*stage.inputs, *stage.outputs):
             name = settings.topic(spec.name)
             role = f"{spec.name} (keyed by {spec.key})"
             wanted.setdefault(name, Needed(name, settings.topic_partitions, spec.copartitioned, spec.configs(), role))
         for table in stage.tables:
             name = registry.changelog(settings.app_id, table)
-            role = f"the changelog of the {table} table (co-partitioned with {stage.input.name})"
+            role = f"the changelog of the {table} table (co-partitioned with {stage.inputs[0].name})"
             wanted[name] = Needed(name, settings.topic_partitions, True, dict(CHANGELOG_CONFIGS), role)
     return list(wanted.values())
 

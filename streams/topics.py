@@ -14,7 +14,14 @@ from typing import Generic, Literal, TypeVar
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from streams.models import CleanArticle, DeadLetter, RawArticle, RelationObservation, RelationshipAlert
+from streams.models import (
+    CleanArticle,
+    DeadLetter,
+    RawArticle,
+    RelationObservation,
+    RelationshipAlert,
+    SourceWatermark,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -76,28 +83,32 @@ CLEAN = Topic("articles.clean", key="article id", model=CleanArticle)
 OBSERVED = Topic("relations.observed", key="pair", model=RelationObservation, copartitioned=True)
 ALERTS = Topic("relations.alerts", key="pair", model=RelationshipAlert, retention_days=30.0)
 DEADLETTER = Topic("articles.deadletter", key="article id, if known", model=DeadLetter, retention_days=30.0)
+# Beside relations.observed rather than in it, so that its subscribers see observations only.
+WATERMARKS = Topic("relations.watermarks", key="source partition", model=SourceWatermark, copartitioned=True)
 
-ALL: tuple[Topic[BaseModel], ...] = (RAW, CLEAN, OBSERVED, ALERTS, DEADLETTER)  # type: ignore[assignment]
+ALL: tuple[Topic[BaseModel], ...] = (RAW, CLEAN, OBSERVED, WATERMARKS, ALERTS, DEADLETTER)  # type: ignore[assignment]
 
-StageName = Literal["clean", "relate", "detect"]
+AgentName = Literal["clean", "detect"]
 
 
 @dataclass(frozen=True)
 class StageSpec:
-    """One stage of the topology: the agent's name, the topic it reads and the topics it writes."""
+    """One agent of the topology: its name, the topics it reads and the topics it writes."""
 
-    name: StageName
-    input: Topic[BaseModel]
+    name: AgentName
+    inputs: tuple[Topic[BaseModel], ...]
     outputs: tuple[Topic[BaseModel], ...]
-    tables: tuple[str, ...] = field(default=())  # Faust tables, co-partitioned with the input
+    tables: tuple[str, ...] = field(default=())  # Faust tables, co-partitioned with the inputs
 
 
+# clean and relate are one agent: the reader of articles.raw must send each of its partitions' watermarks after
+# the observations they cover, and a hop through articles.clean would mix its partitions (the topic stays the
+# contract: the agent publishes it).
 TOPOLOGY: tuple[StageSpec, ...] = (
-    StageSpec("clean", RAW, (CLEAN, DEADLETTER)),  # type: ignore[arg-type]
-    StageSpec("relate", CLEAN, (OBSERVED, DEADLETTER)),  # type: ignore[arg-type]
-    StageSpec("detect", OBSERVED, (ALERTS, DEADLETTER), tables=("pairs",)),  # type: ignore[arg-type]
+    StageSpec("clean", (RAW,), (CLEAN, OBSERVED, WATERMARKS, DEADLETTER)),  # type: ignore[arg-type]
+    StageSpec("detect", (OBSERVED, WATERMARKS), (ALERTS, DEADLETTER), tables=("pairs",)),  # type: ignore[arg-type]
 )
-STAGES: dict[StageName, StageSpec] = {stage.name: stage for stage in TOPOLOGY}
+STAGES: dict[AgentName, StageSpec] = {stage.name: stage for stage in TOPOLOGY}
 
 
 def changelog(app_id: str, table: str) -> str:

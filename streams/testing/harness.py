@@ -140,7 +140,7 @@ class Run:
             worker.stop()
 
     def lag(self) -> int:
-        inputs = [self.topic(stage.input) for stage in registry.TOPOLOGY]
+        inputs = [self.topic(spec) for stage in registry.TOPOLOGY for spec in stage.inputs]
         return asyncio.run(kafka_io.group_lag(self.bootstrap, self.settings, self.settings.app_id, inputs))
 
     def drain(self, timeout_s: float) -> float:

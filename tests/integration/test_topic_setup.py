@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import re
 import signal
 import subprocess
@@ -14,7 +15,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
+from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from click.testing import CliRunner
@@ -86,6 +89,44 @@ def test_an_archive_published_before_the_worker_starts_is_all_processed(
     out = asyncio.run(read_all(kafka_bootstrap, settings, names))
     assert out[names[1]] == [], "nothing may be dead-lettered (the issue's PartitionsMismatch)"
     assert len(out[names[0]]) == len(lines), "every article of the backlog is cleaned"
+    # A backlog read at full speed gives the alerts that news at its pace gives (those replay gives).
+    expected = sorted(a.alert_id for a in replay(registry.RAW.decode(line) for line in lines))
+    assert sorted(a.alert_id for a in asyncio.run(read_alerts(kafka_bootstrap, settings))) == expected
+
+
+def test_the_demo_corpus_shuffled_across_partitions_gives_exactly_replay_s_alert_ids(
+    kafka_bootstrap: str, fresh_topics: Any, tmp_path: Path
+) -> None:
+    # Each partition of articles.raw in event-time order (as a feed appends news), the partitions far apart in event
+    # time, all published before the worker starts: detect reads each pair's articles out of order.
+    settings = settings_for(fresh_topics, kafka_bootstrap)
+    lines = sorted((line for line in CORPUS.read_bytes().splitlines() if line.strip()),
+                   key=lambda line: orjson.loads(line)["published_at"])
+    rng = random.Random(11)
+    by_partition: dict[int, list[bytes]] = {}
+    for line in lines:
+        by_partition.setdefault(rng.randrange(PARTITIONS), []).append(line)
+    assert len(by_partition) == PARTITIONS
+    asyncio.run(kafka_io.ensure_topics(kafka_bootstrap, settings))
+
+    async def publish() -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all", enable_idempotence=True)
+        await producer.start()
+        try:
+            for partition in sorted(by_partition, reverse=True):  # the latest news first
+                for line in by_partition[partition]:
+                    await producer.send_and_wait(settings.topic(registry.RAW.name), line, partition=partition)
+        finally:
+            await producer.stop()
+
+    asyncio.run(publish())
+    with WorkerProcess({**settings.as_env(), "DYADWATCH_DATA_DIR": str(tmp_path / "w")}, tmp_path / "w.log") as worker:
+        worker.wait_ready(timeout_s=120)
+        asyncio.run(kafka_io.wait_drained(kafka_bootstrap, settings, timeout_s=120, quiet_s=0.5))
+    expected = sorted(a.alert_id for a in replay(registry.RAW.decode(line) for line in lines))
+    assert len(expected) >= 3
+    live = [a.alert_id for a in asyncio.run(read_alerts(kafka_bootstrap, settings))]
+    assert sorted(set(live)) == expected
 
 
 def test_a_keyed_topic_with_the_wrong_partition_count_stops_the_worker_with_the_fix(

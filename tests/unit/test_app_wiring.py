@@ -20,6 +20,6 @@ def test_the_app_reads_and_writes_the_topics_the_topology_declares() -> None:
     app = create_app(settings, "127.0.0.1:1")
     for stage in registry.TOPOLOGY:
         agent = next(a for a in app.agents.values() if a.name == stage.name)
-        assert agent.channel.get_topic_name() == settings.topic(stage.input.name)
+        assert set(agent.channel.topics) == {settings.topic(spec.name) for spec in stage.inputs}
     table = app.tables["pairs"]
     assert table.changelog_topic.get_topic_name() == registry.changelog(settings.app_id, "pairs")

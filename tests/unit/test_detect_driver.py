@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from streams.domain.detection import PairState
-from streams.models import Evidence, RelationObservation, RelationshipAlert, Trend
+from streams.domain.detection.clock import PartitionClock
+from streams.models import Evidence, RelationObservation, RelationshipAlert, SourceWatermark, Trend
 from streams.pipeline import Detector
 
 T0 = datetime(2024, 3, 1, tzinfo=UTC)
@@ -57,7 +58,28 @@ class BytesStore:
         self.table[state.pair.encode()] = state.model_dump_json().encode()
 
     def pairs(self) -> Iterable[str]:
-        return [key.decode() for key in self.table]
+        return [key.decode() for key in self.table if not key.startswith(b"~")]
+
+    def get_all(self) -> list[PairState]:
+        return [state for pair in self.pairs() if (state := self.get(pair)) is not None]
+
+    def get_clock(self, partition: int) -> PartitionClock | None:
+        stored = self.table.get(b"~clock/%d" % partition)
+        return PartitionClock.model_validate_json(stored) if stored is not None else None
+
+    def put_clock(self, partition: int, clock: PartitionClock) -> None:
+        self.table[b"~clock/%d" % partition] = clock.model_dump_json().encode()
+
+    def held(self, partition: int) -> Iterable[RelationObservation]:
+        prefix = b"~held/%d/" % partition
+        return [RelationObservation.model_validate_json(v) for k, v in self.table.items() if k.startswith(prefix)]
+
+    def hold(self, partition: int, observation: RelationObservation) -> None:
+        self.table[b"~held/%d/%s" % (partition, observation.observation_id.encode())] = observation.model_dump_json(
+        ).encode()
+
+    def release(self, partition: int, observation: RelationObservation) -> None:
+        self.table.pop(b"~held/%d/%s" % (partition, observation.observation_id.encode()), None)
 
 
 def run(detector: Detector, observations: Iterable[tuple[int, RelationObservation]]) -> list[RelationshipAlert]:
@@ -113,3 +135,118 @@ def test_a_restart_loses_only_the_waiting_list_and_no_alert() -> None:
     second = Detector(store=store)  # a new worker: the table recovered from the changelog, nothing in memory
     after = run(second, ((0, o) for o in observations[half:])) + second.flush()
     assert sorted(a.alert_id for a in before + after) == sorted(a.alert_id for a in expected)
+
+
+# --- the stream: event time from the source partitions' watermarks -----------------------------------------------
+
+
+def _stream(observations: list[RelationObservation], sources: int, partitions: int, rng: random.Random,
+            detector: Detector) -> list[RelationshipAlert]:
+    """A backlog: the articles already spread over `sources` partitions of articles.raw (each in event-time order),
+    read by a clean stage that takes the partitions in random turns, and a detect stage that reads each partition of
+    relations.observed and relations.watermarks in random turns, so that a watermark can arrive before the
+    observations it covers."""
+    by_source: list[list[RelationObservation]] = [[] for _ in range(sources)]
+    for o in observations:
+        by_source[rng.randrange(sources)].append(o)
+    detector.set_extent({p: (0, len(articles)) for p, articles in enumerate(by_source)})
+    observed: list[list[RelationObservation]] = [[] for _ in range(partitions)]
+    marks: list[list[SourceWatermark]] = [[] for _ in range(partitions)]
+    read = [0] * sources
+    while any(read[p] < len(by_source[p]) for p in range(sources)):
+        p = rng.choice([p for p in range(sources) if read[p] < len(by_source[p])])
+        article = by_source[p][read[p]]
+        read[p] += 1
+        observed[zlib.crc32(article.pair.encode()) % partitions].append(article)
+        at_end = read[p] == len(by_source[p])
+        for q in range(partitions):
+            marks[q].append(SourceWatermark(source_topic="articles.raw", source_partition=p,
+                                            watermark=article.published_at,
+                                            read_to_end=read[p] if at_end else None, observed_offset=len(observed[q])))
+    alerts: list[RelationshipAlert] = []
+    taken = [[0, 0] for _ in range(partitions)]
+    while True:
+        ready = [(q, t) for q in range(partitions) for t, log in ((0, observed[q]), (1, marks[q]))
+                 if taken[q][t] < len(log)]
+        if not ready:
+            return alerts
+        q, t = rng.choice(ready)
+        offset = taken[q][t]
+        taken[q][t] += 1
+        if t == 0:
+            alerts += detector.take_observation(observed[q][offset], q, offset)
+        else:
+            alerts += detector.take_watermark(marks[q][offset], q)
+
+
+def test_a_backlog_read_in_any_order_gives_replay_s_alerts() -> None:
+    for seed in range(8):
+        rng = random.Random(seed)
+        observations = _stories(seed)
+        offline = Detector()
+        expected = run(offline, ((0, o) for o in observations)) + offline.flush()
+        live = Detector(store=BytesStore())
+        got = _stream(observations, sources=3, partitions=2, rng=rng, detector=live) + live.flush()
+        assert sorted(a.alert_id for a in got) == sorted(a.alert_id for a in expected), seed
+        assert {a.alert_id: a for a in got} == {a.alert_id: a for a in expected}
+        assert isinstance(live.store, BytesStore)
+        assert all(state.late == 0 for state in live.store.get_all()), "nothing arrived late"
+
+
+def _mark(source: int, at: datetime | None, *, end: int | None = None, offset: int = 0) -> SourceWatermark:
+    return SourceWatermark(source_topic="articles.raw", source_partition=source, watermark=at, read_to_end=end,
+                           observed_offset=offset)
+
+
+def test_event_time_is_the_slowest_busy_source_partition_s_watermark() -> None:
+    detector = Detector()
+    first = obs("CHN-PRK", 3.0, T0)
+    assert detector.take_observation(first, 0, 0) == []
+    assert detector.event_time(0) is None, "no offsets of the sources known yet: nothing may be applied"
+    detector.set_extent({0: (0, 10), 1: (0, 10), 2: (0, 0)})  # source 2 is empty: it holds nothing back
+    detector.take_watermark(_mark(0, T0 + timedelta(hours=5), offset=1), 0)
+    assert detector.event_time(0) is None, "source 1 has records and has not been heard from"
+    detector.take_watermark(_mark(1, T0 + timedelta(hours=2), offset=1), 0)
+    assert detector.event_time(0) == T0 + timedelta(hours=2)
+    assert detector.store.get("CHN-PRK") is not None, "the observation the event time has passed is applied"
+
+
+def test_a_watermark_counts_only_once_the_observations_before_it_are_read() -> None:
+    detector = Detector()
+    detector.set_extent({0: (0, 5)})
+    detector.take_watermark(_mark(0, T0 + timedelta(hours=3), offset=2), 0)  # covers offsets 0 and 1
+    assert detector.event_time(0) is None
+    detector.take_observation(obs("CHN-PRK", 3.0, T0 + timedelta(hours=1)), 0, 0)
+    assert detector.event_time(0) is None
+    detector.take_observation(obs("CHN-PRK", 3.0, T0 + timedelta(hours=2)), 0, 1)
+    assert detector.event_time(0) == T0 + timedelta(hours=3)
+
+
+def test_a_source_partition_is_idle_only_while_its_end_offset_stays_where_it_was_read_to() -> None:
+    detector = Detector()
+    detector.set_extent({0: (0, 4), 1: (0, 7)})
+    detector.take_watermark(_mark(0, T0 + timedelta(hours=9)), 0)
+    detector.take_watermark(_mark(1, T0 + timedelta(hours=1), end=7), 0)  # read to its end: idle
+    assert detector.event_time(0) == T0 + timedelta(hours=9)
+    detector.set_extent({0: (0, 4), 1: (0, 8)})  # a record arrived on source 1: it holds event time again
+    detector.take_watermark(_mark(0, T0 + timedelta(hours=12)), 0)
+    assert detector.event_time(0) == T0 + timedelta(hours=9), "event time never goes back, nor past source 1 now"
+    detector.take_watermark(_mark(1, T0 + timedelta(hours=10), end=8), 0)
+    assert detector.event_time(0) == T0 + timedelta(hours=12)
+
+
+def test_a_restarted_driver_resumes_its_clock_and_held_observations_from_the_store() -> None:
+    store = BytesStore()
+    first = Detector(store=store)
+    first.set_extent({0: (0, 3), 1: (0, 3)})
+    held = obs("CHN-PRK", 3.0, T0 + timedelta(hours=4))
+    first.take_observation(held, 0, 0)
+    first.take_watermark(_mark(0, T0 + timedelta(hours=6), offset=1), 0)
+    first.take_watermark(_mark(1, T0 + timedelta(hours=1), offset=1), 0)
+    assert first.event_time(0) == T0 + timedelta(hours=1) and store.get("CHN-PRK") is None
+    second = Detector(store=store)  # the table recovered; nothing in memory
+    second.set_extent({0: (0, 3), 1: (0, 3)})
+    assert second.event_time(0) == T0 + timedelta(hours=1)
+    second.take_watermark(_mark(1, T0 + timedelta(hours=5), offset=1), 0)
+    state = store.get("CHN-PRK")
+    assert state is not None and state.articles == 1, "the held observation was applied once event time passed it"

@@ -14,7 +14,8 @@ def test_every_topic_of_the_topology_and_the_changelog_is_needed() -> None:
     assert set(by_name) == {f"x.{t.name}" for t in registry.ALL} | {"app-pairs-changelog"}
     assert all(n.partitions == 6 for n in by_name.values())
     # Only what is keyed like the detect table must match; articles.raw may be anyone's.
-    assert {n for n, t in by_name.items() if t.exact} == {"x.relations.observed", "app-pairs-changelog"}
+    assert {n for n, t in by_name.items() if t.exact} == {"x.relations.observed", "x.relations.watermarks",
+                                                          "app-pairs-changelog"}
     assert by_name["app-pairs-changelog"].configs["cleanup.policy"] == "compact"
     assert by_name["x.articles.raw"].configs["cleanup.policy"] == "delete"
 

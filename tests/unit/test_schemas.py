@@ -18,4 +18,5 @@ def test_asyncapi_refs_point_at_components() -> None:
     text = str(doc)
     assert "#/$defs/" not in text, "nested refs must point at #/components/schemas"
     assert {c["address"] for c in doc["channels"].values()} == {
-        "articles.raw", "articles.clean", "relations.observed", "relations.alerts", "articles.deadletter"}
+        "articles.raw", "articles.clean", "relations.observed", "relations.watermarks", "relations.alerts",
+        "articles.deadletter"}

@@ -1,0 +1,209 @@
+"""Stage 3's driver: the one used by `replay` and by the live detect agent. No runtime here (no Faust, no Kafka), so
+it is tested without one; the agent gives it the events and a store over the Faust table.
+
+Two ways in, one path through:
+
+- `detector(observation)`: input already in event-time order (`replay` sorts the archive). Each observation is
+  applied at once, and its own time is the event time.
+- the stream: `take_observation(observation, partition, offset)` and `take_watermark(record, partition)`, with
+  `set_extent()` giving the source partitions' current offsets. An observation is held until the partition's event
+  time (streams/domain/detection/clock.py: the minimum over the partitions of articles.raw of their watermarks,
+  idle ones aside) has passed it; then the held observations are applied in (published_at, observation_id) order,
+  which is replay's order for every pair whatever order they arrived in. What arrives behind the event time is
+  late only if it is behind by more than the allowed lateness (the pair's own machinery in detector.py puts it
+  back in order otherwise).
+
+Either way, when a partition's event time is the allowed lateness past a waiting pair's newest article, the pair
+is finalised (a statistical alert waits for that). The held observations and each partition's clock are in the
+store (the Faust table, so a restart resumes them); the list of waiting pairs is in memory only (after a restart a
+waiting pair is finalised by its own next article, or by `flush`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from streams.domain.detection import DetectorConfig, PairState, advance, flush, observe
+from streams.domain.detection import clock as event_clock
+from streams.models import RelationObservation, RelationshipAlert, SourceWatermark
+
+log = logging.getLogger(__name__)
+
+
+class PairStore(Protocol):
+    """Where the driver keeps its state: dicts offline, the Faust table in the stream."""
+
+    def get(self, pair: str) -> PairState | None: ...
+
+    def put(self, state: PairState) -> None: ...
+
+    def pairs(self) -> Iterable[str]: ...
+
+    def get_clock(self, partition: int) -> event_clock.PartitionClock | None: ...
+
+    def put_clock(self, partition: int, clock: event_clock.PartitionClock) -> None: ...
+
+    def held(self, partition: int) -> Iterable[RelationObservation]: ...
+
+    def hold(self, partition: int, observation: RelationObservation) -> None: ...
+
+    def release(self, partition: int, observation: RelationObservation) -> None: ...
+
+
+@dataclass
+class MemoryStore:
+    states: dict[str, PairState] = field(default_factory=dict)
+    clocks: dict[int, event_clock.PartitionClock] = field(default_factory=dict)
+    holding: dict[int, dict[str, RelationObservation]] = field(default_factory=dict)
+
+    def get(self, pair: str) -> PairState | None:
+        return self.states.get(pair)
+
+    def put(self, state: PairState) -> None:
+        self.states[state.pair] = state
+
+    def pairs(self) -> Iterable[str]:
+        return self.states.keys()
+
+    def get_clock(self, partition: int) -> event_clock.PartitionClock | None:
+        return self.clocks.get(partition)
+
+    def put_clock(self, partition: int, clock: event_clock.PartitionClock) -> None:
+        self.clocks[partition] = clock
+
+    def held(self, partition: int) -> Iterable[RelationObservation]:
+        return list(self.holding.get(partition, {}).values())
+
+    def hold(self, partition: int, observation: RelationObservation) -> None:
+        self.holding.setdefault(partition, {})[observation.observation_id] = observation
+
+    def release(self, partition: int, observation: RelationObservation) -> None:
+        self.holding.get(partition, {}).pop(observation.observation_id, None)
+
+
+@dataclass
+class _Partition:
+    """A partition's clock and held observations, cached from the store while this worker owns the partition."""
+
+    clock: event_clock.PartitionClock
+    held: dict[str, RelationObservation]
+
+
+@dataclass
+class Detector:
+    """The detect driver (see the module's docstring)."""
+
+    config: DetectorConfig = field(default_factory=DetectorConfig)
+    store: PairStore = field(default_factory=MemoryStore)
+    waiting: dict[int, dict[str, datetime]] = field(default_factory=dict)
+    stream_time: dict[int, datetime] = field(default_factory=dict)
+    extent: event_clock.Extent | None = None
+    _partitions: dict[int, _Partition] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ input in event-time order (replay)
+
+    def __call__(self, observation: RelationObservation, partition: int = 0) -> list[RelationshipAlert]:
+        alerts = self._apply(observation, partition)
+        now = max(self.stream_time.get(partition, observation.published_at), observation.published_at)
+        self.stream_time[partition] = now
+        return alerts + self._finalise_waiting(partition, now, skip=observation.pair)
+
+    def flush(self) -> list[RelationshipAlert]:
+        """The input has ended: finalise every pair's articles still inside the allowed lateness."""
+        alerts: list[RelationshipAlert] = []
+        for pair in sorted(self.store.pairs()):
+            state = self.store.get(pair)
+            if state is not None:
+                state, more = flush(state, self.config)
+                self.store.put(state)
+                alerts.extend(more)
+        self.waiting.clear()
+        return alerts
+
+    # ------------------------------------------------------------------ the stream, behind a watermark
+
+    def take_observation(self, observation: RelationObservation, partition: int, offset: int
+                         ) -> list[RelationshipAlert]:
+        """An observation read at `offset` of `partition` of relations.observed: held until event time passes it."""
+        part = self._partition(partition)
+        part.held[observation.observation_id] = observation
+        self.store.hold(partition, observation)
+        event_clock.read(part.clock, offset)
+        return self._catch_up(partition, part)
+
+    def take_watermark(self, record: SourceWatermark, partition: int) -> list[RelationshipAlert]:
+        part = self._partition(partition)
+        event_clock.take(part.clock, record)
+        return self._catch_up(partition, part)
+
+    def set_extent(self, extent: event_clock.Extent) -> None:
+        """The source partitions' (beginning, end) offsets as lately seen: which of them are empty or idle."""
+        self.extent = dict(extent)
+
+    def event_time(self, partition: int) -> datetime | None:
+        return self._partition(partition).clock.event_time
+
+    def forget(self) -> None:
+        """Partitions were reassigned: read clocks and held observations from the store again when next needed."""
+        self._partitions.clear()
+
+    def _partition(self, partition: int) -> _Partition:
+        part = self._partitions.get(partition)
+        if part is None:
+            held = {o.observation_id: o for o in self.store.held(partition)}
+            part = _Partition(self.store.get_clock(partition) or event_clock.PartitionClock(), held)
+            self._partitions[partition] = part
+        return part
+
+    def _catch_up(self, partition: int, part: _Partition) -> list[RelationshipAlert]:
+        before = part.clock.event_time
+        now = event_clock.advance(part.clock, self.extent)
+        self.store.put_clock(partition, part.clock)
+        if now is None:
+            return []
+        due = sorted((o for o in part.held.values() if o.published_at <= now),
+                     key=lambda o: (o.published_at, o.observation_id))
+        alerts: list[RelationshipAlert] = []
+        for observation in due:
+            del part.held[observation.observation_id]
+            alerts.extend(self._apply(observation, partition))
+            self.store.release(partition, observation)
+        if due or now != before:
+            alerts.extend(self._finalise_waiting(partition, now, skip=None))
+        return alerts
+
+    # ------------------------------------------------------------------ shared
+
+    def _apply(self, observation: RelationObservation, partition: int) -> list[RelationshipAlert]:
+        state, alerts = observe(self.store.get(observation.pair), observation, self.config)
+        self._save(state, partition)
+        return alerts
+
+    def _save(self, state: PairState, partition: int) -> None:
+        self.store.put(state)
+        if state.pending:
+            self.waiting.setdefault(partition, {})[state.pair] = state.max_seen
+        else:
+            self.waiting.get(partition, {}).pop(state.pair, None)
+
+    def _finalise_waiting(self, partition: int, now: datetime, skip: str | None) -> list[RelationshipAlert]:
+        alerts: list[RelationshipAlert] = []
+        horizon = now - timedelta(seconds=self.config.lateness_s)
+        waiting = self.waiting.get(partition, {})
+        for pair in sorted(p for p, newest in waiting.items() if p != skip and newest <= horizon):
+            try:
+                state = self.store.get(pair)
+                if state is None:
+                    waiting.pop(pair, None)
+                    continue
+                state, more = advance(state, horizon, self.config)
+                self._save(state, partition)
+                alerts.extend(more)
+            except Exception:  # one pair's bad state must not fail every later event of the partition
+                log.exception("could not finalise waiting pair %s; it waits for its own next article", pair)
+                waiting.pop(pair, None)
+        return alerts
