@@ -132,3 +132,21 @@ def test_the_furniture_judge_does_not_empty_a_story_trafilatura_found() -> None:
     ]
     _, text = _clean(Page("Estmark passes copyright law", story).raw("html"))
     assert text.split("\n") == story
+
+
+def test_where_the_precision_run_finds_nothing_a_balanced_run_is_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    # trafilatura's precision mode skips the rescues of its balanced mode; standing in for a page where that
+    # leaves nothing, the precision run here returns nothing and the balanced run the story.
+    import streams.domain.cleaning.html as html_path
+
+    real_extract = html_path.trafilatura.extract
+    calls: list[bool] = []
+
+    def extract(page: object, **options: object) -> str | None:
+        calls.append(bool(options.get("favor_precision")))
+        return None if options.get("favor_precision") else real_extract(page, **options)
+
+    monkeypatch.setattr(html_path.trafilatura, "extract", extract)
+    _, text = _clean(Page(None, STORY_ONLY).raw("html"))
+    assert calls == [True, False]
+    assert text.split("\n") == STORY_ONLY

@@ -113,13 +113,13 @@ def _recover_split_body(lines: list[str], paragraphs: list[_Paragraph]) -> list[
 
 def _run_trafilatura(html: str, tree: HtmlElement, page_chars: int, settings: Settings) -> str:
     """trafilatura's text of the page (`tree` is pruned in place); a balanced run too where a precision run
-    is short for its page (`page_chars`: the length of its paragraphs' text), as trafilatura's own balanced
-    mode would retry it."""
+    is empty, or short for its page (`page_chars`: the length of its paragraphs' text), as trafilatura's own
+    balanced mode would retry it."""
     text = trafilatura.extract(tree, include_comments=False, favor_precision=settings.precision) or ""
     if not settings.precision:
         return text
     limits = thresholds()
-    if len(text) >= limits.recheck_max_chars or len(text) >= limits.recheck_page_share * page_chars:
+    if text and (len(text) >= limits.recheck_max_chars or len(text) >= limits.recheck_page_share * page_chars):
         return text
     fresh = load_html(html)
     balanced = (trafilatura.extract(fresh, include_comments=False) or "") if fresh is not None else ""
