@@ -164,7 +164,7 @@ def _refers(lower: str, roles: structure.Roles, named: int) -> bool:
 def _offtopic(article: str, roles: structure.Roles) -> bool:
     """An article about sport, markets or culture: such words far outnumber the nouns that stand for states."""
     words = _WORD.findall(article.lower())
-    topical = sum(w in roles.sport_terms or w in roles.market_terms for w in words)
+    topical = sum(w in roles.sport_terms or w in roles.sport_words or w in roles.market_terms for w in words)
     state = sum(w in roles.state_nouns for w in words)
     return topical >= 8 and topical >= 4 * max(state, 1)
 

@@ -48,6 +48,7 @@ class Roles:
     window: int
     history_years: int
     sport_terms: frozenset[str]
+    sport_words: frozenset[str]
     market_terms: frozenset[str]
     military_objects: frozenset[str]
     intensifiers: dict[str, float]
@@ -73,6 +74,7 @@ def roles() -> Roles:
         window=int(raw["reference_window_sentences"]),
         history_years=int(raw["history_years"]),
         sport_terms=frozenset(raw["sport_terms"]),
+        sport_words=frozenset(raw["sport_words"]),
         market_terms=frozenset(raw["market_terms"]),
         military_objects=frozenset(raw["military_objects"]),
         intensifiers={k: float(v) for k, v in raw["intensifiers"].items()},
@@ -153,6 +155,7 @@ def read(
         ):
             del cue_roots[root]
     acts: list[Act] = []
+    silent: dict[int, Hit] = {}  # cues that relate no one themselves
     for root, hit in cue_roots.items():
         token = doc[root]
         sensed = _sense(token, hit, r)
@@ -163,6 +166,16 @@ def read(
         act = _act(token, sensed, holders, cue_roots, r)
         if act is not None and act.pairs:
             acts.append(act)
+        else:
+            silent[root] = sensed
+    # A cue governed by a cue that relates no one speaks for itself ("X and Y resumed talks": resuming relates no
+    # one, the talks do), with the governor as its light verb.
+    governors = {i: h for i, h in cue_roots.items() if i not in silent}
+    for root, hit in silent.items():
+        if doc[root].head.i in silent:
+            act = _act(doc[root], hit, holders, governors, r)
+            if act is not None and act.pairs:
+                acts.append(act)
     # the fallback reads only cues whose arguments the parse did not give, and none dated as history
     unread = {
         i: h
@@ -252,9 +265,13 @@ def _dated_before(token: Any, year: int) -> bool:
 
 
 def _sporty(doc: Any, r: Roles) -> bool:
-    words = {t.lower_ for t in doc}
-    bigrams = {f"{a.lower_} {b.lower_}" for a, b in zip(doc, doc[1:], strict=False)}
-    return bool((words | bigrams) & r.sport_terms)
+    words = {t.lower_ for t in doc} | {f"{a.lower_} {b.lower_}" for a, b in zip(doc, doc[1:], strict=False)}
+    return bool(words & r.sport_terms) or len(words & r.sport_words) >= 2 or _has_score(doc)
+
+
+def _has_score(doc: Any) -> bool:
+    """A match result written as "4-0" or "2-1"."""
+    return any(len(t.text) <= 5 and t.text.count("-") == 1 and t.text.replace("-", "").isdigit() for t in doc)
 
 
 class _Holders:
@@ -354,7 +371,8 @@ class _Holders:
                 return
             if t.dep_ == "pobj" and head.dep_ == "prep":
                 prep, governor = head.lower_, head.head
-                if prep in self.r.list_preps or head.lower_ in {"such", "including"}:
+                such_as = prep == "as" and head.i > 0 and self.doc[head.i - 1].lower_ == "such"
+                if prep in self.r.list_preps or such_as:
                     return
                 if governor.lower_ in self.r.state_nouns and governor.i not in self.mention_tokens:
                     if prep in {"to", "at", "toward", "towards"}:
@@ -396,6 +414,9 @@ def _dateline(doc: Any, span: Any, m: Mention) -> bool:
     return rest[:1] in {"—", "–", "-", "(", ","}
 
 
+_FORCE_IF_ARMED = frozenset({"launch", "launches", "launched", "launching", "fire", "fires", "fired", "firing"})
+
+
 def _sense(token: Any, hit: Hit, r: Roles) -> Hit | None:
     """The hit in the sense its arguments give it, or None when the cue is not relational here."""
     surface = token.lower_
@@ -418,7 +439,7 @@ def _sense(token: Any, hit: Hit, r: Roles) -> Hit | None:
             cue = type(hit.cue)("exchanges between", "CONSULT", 1.5, 1, True, False)
             return Hit(hit.start, hit.end, cue, 1.5, 1, f"{surface} between", None)
         return None
-    if surface.startswith(("launch", "fire", "firing")):
+    if surface in _FORCE_IF_ARMED:
         if objects & r.military_objects:
             return hit
         return None
@@ -439,6 +460,13 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
         for c in token.children:
             if c.dep_ == "ccomp":
                 patients = _subjects(c, holders, cue_roots, r)
+        if not patients and hit.score < 0 and token.dep_ == "ccomp" and token.head.i not in cue_roots:
+            # "X said Y had interfered": a hostile act reported by another state is aimed at the one reporting it
+            speaker = _subjects(token.head, holders, cue_roots, r)
+            if agents and speaker:
+                patients = speaker
+    if not agents and not between and hit.cue.recip:
+        agents = _preceding_coordination(token, holders)
     indirect = False
     if not agents and not between:
         inherited = _inherited(token, holders, cue_roots, r, hit)
@@ -470,6 +498,22 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
     if len(set(act.pairs)) != len(act.pairs):
         act.pairs = sorted(set(act.pairs))
     return act
+
+
+def _preceding_coordination(token: Any, holders: _Holders) -> list[Party]:
+    """ "... as Egypt and Sudan signed": a coordination of actors just before a mutual act whose subject the parse
+    lost (the small parser often attaches it to a preposition before it) is its subject."""
+    doc = holders.doc
+    i = token.i - 1
+    while i >= 0 and doc[i].dep_ in {"aux", "auxpass", "advmod", "neg"}:
+        i -= 1
+    if i < 0:
+        return []
+    first = doc[i]
+    while first.dep_ == "conj" and first.head.i < first.i:
+        first = first.head
+    found = holders.of(first)
+    return _unique(found) if len({p.country for p in found}) >= 2 else []
 
 
 def _subjects(verb: Any, holders: _Holders, cue_roots: dict[int, Hit], r: Roles) -> list[Party]:
@@ -529,8 +573,9 @@ def _arguments(
     patients: list[Party] = []
     between: list[Party] = []
     force = hit.cue.quad == 4 and not hit.cue.weak
-    passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in token.children)
-    for c in token.children:
+    children = _phrase_children(token, hit)
+    passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in children)
+    for c in children:
         dep = c.dep_
         if dep in _SUBJECT:
             agents += _holding(c, holders, cue_roots, r, modifier=False)
@@ -561,6 +606,15 @@ def _arguments(
         elif dep == "dobj":
             patients += _holding(c, holders, cue_roots, r, modifier=False)
     return _unique(agents), _unique(patients), _unique(between)
+
+
+def _phrase_children(token: Any, hit: Hit) -> list[Any]:
+    """The dependents of a cue: of its root, and for a phrase ("let free", "held talks") of its other words too."""
+    span = token.doc.char_span(hit.start, hit.end, alignment_mode="expand")
+    if span is None or len(span) == 1:
+        return list(token.children)
+    inside = {t.i for t in span}
+    return [c for t in span for c in t.children if c.i not in inside]
 
 
 def _prep(
@@ -639,6 +693,8 @@ def _inherited(
                     subjects += _holding(o, holders, cue_roots, r, modifier=False)
             elif c.dep_ == "prep" and c.i != t.i:
                 objects += _prep(c, hit, holders, cue_roots, r, hit.cue.quad == 4, False)[1]
+            elif c.dep_ == "dobj" and c.i != t.i:  # "engaged Pakistani soldiers in a firefight"
+                objects += _holding(c, holders, cue_roots, r, modifier=False, force=hit.cue.quad == 4)
             elif c.dep_ == "dative":
                 pobjs = [o for o in c.children if o.dep_ == "pobj"]
                 for o in pobjs or [c]:  # "gave Canada a deadline" has no preposition

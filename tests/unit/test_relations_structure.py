@@ -1,0 +1,196 @@
+"""The relate stage reads who does what to whom from each sentence's parse.
+
+One group of cases per kind of error the linear-order reader made on real news (issue 10), three or more each,
+in sentences written for these tests. Each case states what a careful reader of the sentence would code.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from streams.domain.relations import ArticleText, relate, relate_many
+from streams.models import Relation
+
+DATE = datetime(2025, 6, 2, tzinfo=UTC)
+
+
+def pairs(text: str, **kwargs: object) -> dict[str, Relation]:
+    return {r.pair: r for r in relate(text, published_at=DATE, **kwargs)}  # type: ignore[arg-type]
+
+
+# A product, a service or a show that opens in several markets is no act of force, and the markets it opens in
+# are a list, not parties.
+PRODUCT_ROLLOUTS = [
+    "The carmaker is launching its electric hatchback in Norway, Sweden and Finland next spring.",
+    "The streaming platform launched on Tuesday in Mexico, Brazil, Argentina and Chile, with more markets to follow.",
+    "Shares of the brewer rose after it said it would launch a new lager in Kenya and Nigeria.",
+]
+
+# A word with a diplomatic sense used in another: a draw in a match, prices, demand, a swap of shirts.
+OTHER_SENSES = [
+    "The quarter-final tie between Portugal and Belgium was settled by a late penalty.",
+    "A slump in demand from China and Japan dragged copper prices to a two-year low.",
+    "The two captains swapped shirts after Ghana and Senegal drew 0-0 in Accra.",
+]
+
+# Places and nationalities that are not states acting.
+PLACES_AND_NATIONALITIES = [
+    "A Geneva-based research institute said Peruvian exports of copper rose sharply in May.",
+    "The Czech pair beat their Dutch rivals in straight sets to reach the final.",
+    "Tourists from Japan and Canada were among those injured when the bus overturned near the coast.",
+    "A Swedish furniture maker agreed to buy a Polish sawmill for an undisclosed sum.",
+]
+
+
+@pytest.mark.parametrize("text", PRODUCT_ROLLOUTS + OTHER_SENSES + PLACES_AND_NATIONALITIES)
+def test_no_state_acts_here(text: str) -> None:
+    assert pairs(text) == {}
+
+
+def test_a_dateline_is_not_an_actor() -> None:
+    found = pairs("ROME — Kazakhstan and Uzbekistan agreed on Monday to build a new rail link.")
+    assert set(found) == {"KAZ-UZB"}
+    found = pairs("PARIS (AP) — Morocco and Senegal signed a fisheries accord on Friday.")
+    assert set(found) == {"MAR-SEN"}
+    found = pairs("BERLIN, June 2 — Chile and Bolivia resumed talks over water rights.")
+    assert set(found) == {"BOL-CHL"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Beijing criticised Australia and New Zealand for interfering in its internal affairs.", {"AUS-CHN", "CHN-NZL"}),
+        ("Moscow expelled diplomats from Poland, Latvia and Lithuania on Thursday.", {"POL-RUS", "LVA-RUS", "LTU-RUS"}),
+        ("Iran condemned Israel and the United States over the drone strike.", {"IRN-ISR", "IRN-USA"}),
+    ],
+)
+def test_a_list_on_one_side_is_not_paired_within_itself(text: str, expected: set[str]) -> None:
+    assert set(pairs(text)) == expected
+
+
+NATIONAL_TEAMS = [
+    "Brazil thrashed Peru 4-0 in the qualifier on Thursday night.",
+    "England's victory over Australia in the fifth test sealed the series.",
+    "Argentina will face Croatia in the semi-final after beating the Netherlands on penalties.",
+]
+
+
+@pytest.mark.parametrize("text", NATIONAL_TEAMS)
+def test_national_teams_are_not_states(text: str) -> None:
+    assert pairs(text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "pair"),
+    [
+        ("Riots erupted in the capital as Egypt and Sudan signed a water-sharing accord.", "EGY-SDN"),
+        ("While clashes went on in the north, Kenya and Ethiopia held talks on a new border crossing.", "ETH-KEN"),
+        ("Violence flared again on Sunday just as Serbia and Kosovo signed a transport agreement.", "SRB-XKX"),
+    ],
+)
+def test_a_cue_of_another_clause_does_not_colour_the_pair(text: str, pair: str) -> None:
+    found = pairs(text)
+    relevant = {p: r for p, r in found.items() if p == pair or set(p.split("-")) & set(pair.split("-"))}
+    assert pair in relevant, found
+    assert relevant[pair].polarity == "cooperation"
+    assert relevant[pair].trend is None  # nothing says the relationship changed
+    assert set(relevant) == {pair}
+
+
+@pytest.mark.parametrize(
+    ("text", "pair", "country", "word"),
+    [
+        (
+            "Canada recalled its envoy on Monday. Its foreign minister said India had interfered in an inquiry.",
+            "CAN-IND",
+            "CAN",
+            "Its",
+        ),
+        (
+            "Norway has long backed the peace process. It sent mediators to Colombia again this week.",
+            "COL-NOR",
+            "NOR",
+            "It",
+        ),
+        (
+            "Officials from Seoul and Tokyo met for three hours. The two countries agreed to resume sharing radar data.",
+            "JPN-KOR",
+            "JPN",
+            "the two countries",
+        ),
+    ],
+)
+def test_references_stand_for_an_earlier_actor(text: str, pair: str, country: str, word: str) -> None:
+    found = pairs(text)
+    assert pair in found, found
+    references = [ref for e in found[pair].evidence for ref in e.references]
+    assert any(ref.country == country and ref.text.lower() == word.lower() for ref in references), references
+
+
+@pytest.mark.parametrize(
+    ("plain", "strong"),
+    [
+        ("Turkey condemned Greece's decision to extend its waters.", "Turkey strongly condemned Greece's decision to extend its waters."),
+        ("Peru rebuked Chile over the fishing dispute.", "Peru sharply rebuked Chile over the fishing dispute."),
+        ("Vietnam criticised the Philippines over the reef.", "Vietnam fiercely criticised the Philippines over the reef."),
+    ],
+)
+def test_intensifiers_scale_the_score(plain: str, strong: str) -> None:
+    (a,) = pairs(plain).values()
+    (b,) = pairs(strong).values()
+    assert b.score < a.score < 0
+
+
+def test_a_hedge_softens_the_score() -> None:
+    (a,) = pairs("Egypt criticised Ethiopia over the dam.").values()
+    (b,) = pairs("Egypt mildly criticised Ethiopia over the dam.").values()
+    assert a.score < b.score < 0
+
+
+@pytest.mark.parametrize(
+    ("text", "pair", "initiator"),
+    [
+        ("Poland accused Belarus of pushing migrants across the border.", "BLR-POL", "POL"),
+        ("Belarus was accused by Poland of pushing migrants across the border.", "BLR-POL", "POL"),
+        ("Japan sanctioned three Russian banks on Friday.", "JPN-RUS", "JPN"),
+        ("Indian artillery shelled Pakistani posts along the frontier.", "IND-PAK", "IND"),
+    ],
+)
+def test_direction_says_who_acted_on_whom(text: str, pair: str, initiator: str) -> None:
+    relation = pairs(text)[pair]
+    assert relation.initiator == initiator
+    assert relation.target == next(c for c in relation.countries if c != initiator)
+    assert relation.evidence[0].initiator == initiator
+
+
+def test_a_mutual_act_has_no_direction() -> None:
+    relation = pairs("Chile and Argentina signed a treaty on their shared glaciers.")["ARG-CHL"]
+    assert relation.initiator is None and relation.target is None
+
+
+def test_text_not_in_english_is_not_read() -> None:
+    german = (
+        "Die Regierungen von China und Japan haben am Montag in Tokio ein Abkommen über die Zusammenarbeit "
+        "in der Fischerei unterzeichnet, teilte das Außenministerium mit. Beide Seiten wollen die Gespräche "
+        "im Herbst fortsetzen."
+    )
+    (reading,) = relate_many([ArticleText(german, published_at=DATE)])
+    assert reading.relations == [] and reading.note is not None and "English" in reading.note
+    (declared,) = relate_many([ArticleText("France and Spain signed a deal.", language="fr")])
+    assert declared.relations == [] and declared.note is not None and "'fr'" in declared.note
+    (english,) = relate_many([ArticleText("France and Spain signed a deal.", language="en-GB")])
+    assert [r.pair for r in english.relations] == ["ESP-FRA"] and english.note is None
+
+
+def test_a_reported_change_needs_the_relationship_itself() -> None:
+    found = pairs("Relations between Ghana and Togo have improved markedly since the border reopened.")
+    assert found["GHA-TGO"].trend == "warming"
+    found = pairs("Ghana's economy improved markedly after Togo reopened the border.")
+    assert all(r.trend is None for r in found.values())
+
+
+def test_history_is_not_news_of_the_relationship() -> None:
+    assert pairs("British forces fought Argentina in the 1982 war over the islands.") == {}
+    assert set(pairs("British forces fought Argentina in the 2024 skirmish over the islands.")) == {"ARG-GBR"}
