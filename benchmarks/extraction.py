@@ -52,8 +52,8 @@ Counts = tuple[float, float, float]
 
 # The choices made fold by fold, simplest first (a tie goes to the simpler one).
 HTML_GRID = [
-    Settings(precision=precision, recover_split_body=split, drop_furniture=bool(words), story_furniture_max_words=words)
-    for words, split, precision in itertools.product((0, 12, 20, 30), (False, True), (False, True))
+    Settings(precision=precision, drop_furniture=bool(words), story_furniture_max_words=words)
+    for words, precision in itertools.product((0, 12, 20, 30), (False, True))
 ]
 TEXT_GRID = [
     Settings(min_story_score=score, furniture_max_words=words)
@@ -176,7 +176,6 @@ def describe(settings: Settings, is_html: bool) -> str:
         return f"min_story_score={settings.min_story_score} furniture_max_words={settings.furniture_max_words}"
     parts = [
         ("precision", settings.precision),
-        ("split-body", settings.recover_split_body),
         (f"furniture<={settings.story_furniture_max_words}w", settings.drop_furniture),
     ]
     return "+".join(name for name, on in parts if on) or "plain"

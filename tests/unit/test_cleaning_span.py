@@ -1,9 +1,8 @@
-"""Choice of the story span in a flattened page, and recovery of a story body split across containers."""
+"""Choice of the story span in a flattened page."""
 
 from __future__ import annotations
 
 from streams.domain.cleaning import clean_article
-from streams.domain.cleaning.html import _recover_split_body
 from streams.domain.cleaning.span import story_span
 from streams.models import RawArticle
 
@@ -46,20 +45,3 @@ def test_the_story_runs_on_past_captions_to_where_the_score_peaks() -> None:
 
 def test_a_page_with_nothing_positive_has_no_story() -> None:
     assert story_span([-1.0, -3.0, -1.0], None, 8.0) == (0, 0)
-
-
-PROSE = "This paragraph of the story is long enough and ends as a sentence does, like story text."
-BODY = ("div", "body-part")
-
-
-def test_a_run_of_skipped_paragraphs_from_the_story_container_is_recovered_in_page_order() -> None:
-    paragraphs = [(f"{n}. {PROSE}", BODY) for n in range(8)] + [("Footer text here.", ("footer", ""))]
-    kept = [f"{n}. {PROSE}" for n in range(4)]  # the extractor kept only the first container's paragraphs
-    recovered = _recover_split_body(kept, paragraphs)
-    assert recovered == [f"{n}. {PROSE}" for n in range(8)]
-
-
-def test_one_or_two_skipped_paragraphs_are_left_out() -> None:
-    paragraphs = [(f"{n}. {PROSE}", BODY) for n in range(6)]
-    kept = [f"{n}. {PROSE}" for n in range(4)]
-    assert _recover_split_body(kept, paragraphs) == kept

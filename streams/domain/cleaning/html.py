@@ -7,7 +7,7 @@ of its balanced mode (the baseline rescue of a short result, and the recall retr
 little of the page), so where the precision run is short for its page it is not trusted: trafilatura runs
 again in balanced mode, and the longer result is kept when it is clearly longer (the same gate and ratio as
 trafilatura's own recall retry, data/thresholds.json). Whatever the layer on top does (the headline, lines
-that read as furniture, a split body), it never leaves less than trafilatura gave when it is not confident.
+that read as furniture), it never leaves less than trafilatura gave when it is not confident.
 """
 
 from __future__ import annotations
@@ -35,13 +35,7 @@ _TITLE = re.compile(r"<title[^<>]*>([^<]*)</title", re.IGNORECASE)
 _HEAD_CHARS = 200_000
 # The extractor puts the headline, if at all, among the first lines.
 _HEADLINE_SEARCH_LINES = 3
-# A split story body: see _recover_split_body.
-_SPLIT_BODY_MIN_KEPT = 3
-_SPLIT_BODY_MIN_MISSED = 3
-_PROSE_MIN_WORDS = 10
 _SENTENCE_END = ".!?\"'”’»。"
-
-_Paragraph = tuple[str, tuple[str, str] | None]
 
 
 def page_headline(html: str) -> tuple[str | None, str | None]:
@@ -60,55 +54,9 @@ def page_headline(html: str) -> tuple[str | None, str | None]:
     return og_title, page_title
 
 
-def _paragraphs(tree: HtmlElement) -> list[_Paragraph]:
-    """Every <p> of the page in document order: its text and its container's signature (tag and class)."""
-    found: list[_Paragraph] = []
-    for element in tree.iter("p"):
-        text = " ".join(element.text_content().split())
-        if text:
-            parent = element.getparent()
-            found.append((text, None if parent is None else (str(parent.tag), parent.get("class") or "")))
-    return found
-
-
-def _recover_split_body(lines: list[str], paragraphs: list[_Paragraph]) -> list[str]:
-    """Lines with the rest of a story body that the page split into several containers.
-
-    Sites break a long story into several containers of the same kind (around ads, embeds or a paywall
-    boundary) and the extractor sometimes keeps only the first. When most kept paragraphs share one
-    container signature and a run of other prose paragraphs with that signature was left out, those belong to
-    the story too; one or two stray ones are more likely a blurb the extractor rejected for good reason."""
-    kept = set(lines)
-    signatures: dict[tuple[str, str] | None, int] = {}
-    for text, signature in paragraphs:
-        if text in kept:
-            signatures[signature] = signatures.get(signature, 0) + 1
-    if not signatures:
-        return lines
-    body_signature, count = max(signatures.items(), key=lambda item: item[1])
-    if body_signature is None or count < _SPLIT_BODY_MIN_KEPT:
-        return lines
-    missed = [
-        index
-        for index, (text, signature) in enumerate(paragraphs)
-        if signature == body_signature
-        and text not in kept
-        and text[-1] in _SENTENCE_END
-        and text.count(" ") + 1 >= _PROSE_MIN_WORDS
-    ]
-    if len(missed) < _SPLIT_BODY_MIN_MISSED:
-        return lines
-    # Put each recovered paragraph after the kept line that precedes it on the page.
-    position_of = {text: index for index, (text, _) in enumerate(paragraphs) if text in kept}
-    placed: list[tuple[float, int, str]] = []
-    last = -1.0
-    for order, line in enumerate(lines):  # a line that is not a <p> (a heading, a list item) follows its
-        position = position_of.get(line)  # predecessor
-        if position is not None:
-            last = float(position)
-        placed.append((last, order, line))
-    placed.extend((float(index), len(lines) + index, paragraphs[index][0]) for index in missed)
-    return [line for _, _, line in sorted(placed)]
+def _paragraph_chars(tree: HtmlElement) -> int:
+    """Length of the text of the page's <p> paragraphs: what a story's text is measured against."""
+    return sum(len(" ".join(element.text_content().split())) for element in tree.iter("p"))
 
 
 def _run_trafilatura(html: str, tree: HtmlElement, page_chars: int, settings: Settings) -> str:
@@ -133,12 +81,9 @@ def extract_from_html(html: str, title: str | None, settings: Settings = DEFAULT
     tree = load_html(html)
     if tree is None:
         return title, ""
-    paragraphs = _paragraphs(tree)  # before extraction, which prunes the tree in place
-    extracted = _run_trafilatura(html, tree, sum(len(text) for text, _ in paragraphs), settings)
-    lines = [line.strip() for line in extracted.split("\n") if line.strip()]
-    if settings.recover_split_body:
-        lines = _recover_split_body(lines, paragraphs)
-    lines = [line.strip() for line in normalise_text("\n".join(lines)).split("\n") if line.strip()]
+    page_chars = _paragraph_chars(tree)  # before extraction, which prunes the tree in place
+    extracted = _run_trafilatura(html, tree, page_chars, settings)
+    lines = [line.strip() for line in normalise_text(extracted).split("\n") if line.strip()]
     og_title, page_title = (normalise_line(t) if t else None for t in page_headline(html))
     headline = title or og_title or (headline_variants(page_title)[-1] if page_title else None)
     candidates = [variant for source in (title, og_title, page_title) for variant in headline_variants(source)]

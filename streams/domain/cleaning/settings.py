@@ -12,7 +12,6 @@ from dataclasses import dataclass
 class Settings:
     # HTML
     precision: bool = True  # trafilatura's favor_precision, with a balanced run where it is short (html.py)
-    recover_split_body: bool = True  # a story body split over several containers (html.py)
     drop_furniture: bool = True  # lines of trafilatura's text that read as furniture (flattened.judge_page)
     # Longest line (in words) in which a furniture phrase found inside it counts, within the story trafilatura
     # cut out; None is data/thresholds.json's story_furniture_max_words.
