@@ -23,24 +23,27 @@ def pairs(text: str, **kwargs: object) -> dict[str, Relation]:
 # A product, a service or a show that opens in several markets is no act of force, and the markets it opens in
 # are a list, not parties.
 PRODUCT_ROLLOUTS = [
-    "The carmaker is launching its electric hatchback in Norway, Sweden and Finland next spring.",
-    "The streaming platform launched on Tuesday in Mexico, Brazil, Argentina and Chile, with more markets to follow.",
+    "The app will launch in 30 markets, including Germany, France and Italy, by March.",
     "Shares of the brewer rose after it said it would launch a new lager in Kenya and Nigeria.",
+    "The brand plans to launch the drink across Europe, starting with Portugal, Spain and Greece.",
+    "The carmaker said it will launch the electric model in Norway and Denmark in the autumn.",
 ]
 
-# A word with a diplomatic sense used in another: a draw in a match, prices, demand, a swap of shirts.
+# A word with a diplomatic sense used in another: a draw in a match, a slump in demand, a swap of stakes.
 OTHER_SENSES = [
     "The quarter-final tie between Portugal and Belgium was settled by a late penalty.",
+    "Italy and Austria were locked in a tie at the top of the medal table.",
     "A slump in demand from China and Japan dragged copper prices to a two-year low.",
-    "The two captains swapped shirts after Ghana and Senegal drew 0-0 in Accra.",
+    "Investors from Qatar and Singapore exchanged stakes in the two hotel groups.",
 ]
 
-# Places and nationalities that are not states acting.
+# Places and nationalities that are not states acting: a firm's home, a launch site, the victims of an attack.
 PLACES_AND_NATIONALITIES = [
-    "A Geneva-based research institute said Peruvian exports of copper rose sharply in May.",
-    "The Czech pair beat their Dutch rivals in straight sets to reach the final.",
-    "Tourists from Japan and Canada were among those injured when the bus overturned near the coast.",
+    "A London-style pub chain from Ireland agreed to buy a rival in Spain.",
     "A Swedish furniture maker agreed to buy a Polish sawmill for an undisclosed sum.",
+    "Tourists from Japan and Canada were among those injured in the attack on the museum in Tunisia.",
+    "The rocket lifted off from Kourou carrying satellites for Brazil and Argentina.",
+    "A Dubai-based airline agreed to lease jets to carriers in Kenya and Uganda.",
 ]
 
 
@@ -62,7 +65,7 @@ def test_a_dateline_is_not_an_actor() -> None:
     ("text", "expected"),
     [
         ("Beijing criticised Australia and New Zealand for interfering in its internal affairs.", {"AUS-CHN", "CHN-NZL"}),
-        ("Moscow expelled diplomats from Poland, Latvia and Lithuania on Thursday.", {"POL-RUS", "LVA-RUS", "LTU-RUS"}),
+        ("Seoul accused Japan and China of violating its airspace.", {"CHN-KOR", "JPN-KOR"}),
         ("Iran condemned Israel and the United States over the drone strike.", {"IRN-ISR", "IRN-USA"}),
     ],
 )
@@ -71,9 +74,9 @@ def test_a_list_on_one_side_is_not_paired_within_itself(text: str, expected: set
 
 
 NATIONAL_TEAMS = [
-    "Brazil thrashed Peru 4-0 in the qualifier on Thursday night.",
-    "England's victory over Australia in the fifth test sealed the series.",
-    "Argentina will face Croatia in the semi-final after beating the Netherlands on penalties.",
+    "Chile fought back to beat Uruguay in a tense clash in Santiago.",
+    "Brazil and Colombia clashed in a bad-tempered match that ended 1-1.",
+    "Senegal knocked out Tunisia in the quarter-finals after a penalty shootout.",
 ]
 
 
@@ -87,7 +90,7 @@ def test_national_teams_are_not_states(text: str) -> None:
     [
         ("Riots erupted in the capital as Egypt and Sudan signed a water-sharing accord.", "EGY-SDN"),
         ("While clashes went on in the north, Kenya and Ethiopia held talks on a new border crossing.", "ETH-KEN"),
-        ("Violence flared again on Sunday just as Serbia and Kosovo signed a transport agreement.", "SRB-XKX"),
+        ("Protesters were shot dead in Lima as Peru and Ecuador agreed to reopen the border.", "ECU-PER"),
     ],
 )
 def test_a_cue_of_another_clause_does_not_colour_the_pair(text: str, pair: str) -> None:
@@ -187,8 +190,7 @@ def test_text_not_in_english_is_not_read() -> None:
 def test_a_reported_change_needs_the_relationship_itself() -> None:
     found = pairs("Relations between Ghana and Togo have improved markedly since the border reopened.")
     assert found["GHA-TGO"].trend == "warming"
-    found = pairs("Ghana's economy improved markedly after Togo reopened the border.")
-    assert all(r.trend is None for r in found.values())
+    assert pairs("Ghana's economy improved markedly after Togo reopened the border.") == {}
 
 
 def test_history_is_not_news_of_the_relationship() -> None:

@@ -18,6 +18,7 @@ the actors `Resolver` finds for them in the sentences before.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -215,10 +216,22 @@ def _on_paths(
             cue = _cue_on_path(a, b, cue_roots)
             if cue is None:
                 continue
+            root = doc.char_span(cue.start, cue.end, alignment_mode="expand").root
+            if not (_under_subject(a, root) or _under_subject(b, root)):
+                continue  # neither is on the acting side of the cue
             act = Act(cue, pairs, {pair: None for pair in pairs}, [p for p in pa + pb if p.via is not None], True)
             acts.append(act)
             related.update(pairs)
     return acts
+
+
+def _under_subject(token: Any, cue: Any) -> bool:
+    """Whether the token lies inside the subject (or the by-agent) of the cue."""
+    for c in cue.children:
+        if c.dep_ in _SUBJECT | {"agent"} or (c.dep_ in _MODIFIER and c.i < cue.i):
+            if c.left_edge.i <= token.i <= c.right_edge.i:
+                return True
+    return False
 
 
 def _ancestors(token: Any) -> list[Any]:
@@ -266,12 +279,10 @@ def _dated_before(token: Any, year: int) -> bool:
 
 def _sporty(doc: Any, r: Roles) -> bool:
     words = {t.lower_ for t in doc} | {f"{a.lower_} {b.lower_}" for a, b in zip(doc, doc[1:], strict=False)}
-    return bool(words & r.sport_terms) or len(words & r.sport_words) >= 2 or _has_score(doc)
+    return bool(words & r.sport_terms) or len(words & r.sport_words) + bool(_SCORE.search(doc.text)) >= 2
 
 
-def _has_score(doc: Any) -> bool:
-    """A match result written as "4-0" or "2-1"."""
-    return any(len(t.text) <= 5 and t.text.count("-") == 1 and t.text.replace("-", "").isdigit() for t in doc)
+_SCORE = re.compile(r"\b\d{1,2}-\d{1,2}\b")  # a result ("4-0"), also common in votes: one sign among two
 
 
 class _Holders:
@@ -468,7 +479,9 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
     if not agents and not between and hit.cue.recip:
         agents = _preceding_coordination(token, holders)
     indirect = False
-    if not agents and not between:
+    own_subject = any(c.dep_ in _SUBJECT | {"nsubjpass", "agent"} for c in _phrase_children(token, hit))
+    if not agents and not between and not own_subject:
+        # only a predicate without a subject of its own takes one from the verb it depends on
         inherited = _inherited(token, holders, cue_roots, r, hit)
         if inherited is not None:
             agents, extra = inherited
@@ -493,7 +506,9 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
                 act.pairs.append(pair)
                 act.initiator[pair] = initiator
         act.references.extend(p for p in agents + patients if p.via is not None)
-    elif len({a.country for a in agents}) >= 2 and (hit.cue.recip or hit.trend is not None):
+    elif len({a.country for a in agents}) >= 2 and (hit.cue.recip or hit.trend is not None) and not hit.cue.weak:
+        # "X and Y signed"; a vague word ("imports by X and Y", "trade") relates its parties only through
+        # "between"
         _within(act, agents)
     if len(set(act.pairs)) != len(act.pairs):
         act.pairs = sorted(set(act.pairs))
