@@ -65,6 +65,11 @@ STORY_ONLY = [
     "Work is due to begin in the autumn and should take about two years, at a cost the council put at 14 million.",
 ]
 
+QUOTE_FIRST = [
+    'The harbour master of Vessby put it plainly on Tuesday: "The old pier will not survive another winter."',
+    "The town will vote next month on whether to rebuild it or to move the fishing boats to the new basin.",
+]
+
 
 def _clean(raw: RawArticle) -> tuple[str | None, str]:
     cleaned = clean_article(raw, max_body_bytes=1_000_000)
@@ -103,10 +108,11 @@ def test_a_brief_inside_page_furniture_is_found(form: str) -> None:
 
 
 @pytest.mark.parametrize("form", FORMATS)
-def test_a_page_whose_only_text_is_the_story_is_kept_whole(form: str) -> None:
-    title, text = _clean(Page(None, STORY_ONLY).raw(form))
-    assert title is None  # a first line that ends with a full stop is not a headline
-    assert text.split("\n") == STORY_ONLY
+@pytest.mark.parametrize("story", [STORY_ONLY, QUOTE_FIRST])
+def test_a_page_whose_only_text_is_the_story_is_kept_whole(form: str, story: list[str]) -> None:
+    title, text = _clean(Page(None, story).raw(form))
+    assert title is None  # a first line that ends with a full stop (inside a quote or not) is not a headline
+    assert text.split("\n") == story
 
 
 @pytest.mark.parametrize("form", FORMATS)

@@ -7,6 +7,8 @@ import re
 from streams.domain.cleaning.furniture import fold
 from streams.domain.cleaning.thresholds import thresholds
 
+# A full stop at the end, perhaps inside a closing quote or bracket: a sentence, not a headline.
+_SENTENCE_STOP = re.compile(r"\.[\"')\]]*$")
 # "Headline | Site", "Headline - Site": the page title joins the headline and the site name.
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|\-\u2013\u2014:\u00bb\u00b7\u2022]|::)\s+")
 
@@ -41,7 +43,7 @@ def first_line_is_headline(first_line: str, title: str | None) -> bool:
     if title and title.strip():
         titles = headline_variants(title)
         return any(is_headline_line(part, titles) for part in headline_variants(first_line))
-    return not first_line.endswith(".")
+    return _SENTENCE_STOP.search(first_line) is None
 
 
 def headline_candidates(first_line: str, title: str | None) -> list[str]:
