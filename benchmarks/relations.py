@@ -1,27 +1,34 @@
-"""Measure relation judgement against a gold file, and the speed of clean + relate.
+"""Measure relation judgement against the gold yardsticks, and the speed of clean + relate.
 
-    python benchmarks/relations.py GOLD.jsonl [--speed-articles N] [--errors N] [--through-analyze]
-                                             [--cameo SENTENCES.tsv]
+    python benchmarks/relations.py SENTENCES.jsonl [--articles ARTICLE_GOLD.jsonl --pages GROUND_TRUTH.json]
+                                   [--speed-articles N] [--errors N] [--through-analyze] [--cameo SENTENCES.tsv]
 
-GOLD.jsonl rows: {"id", "text", "gold": [{"pair": "AAA-BBB", "polarity": "cooperation"|"conflict", "quad": 1-4}]}
-(the format of ../shared/data/relations-dev.jsonl). Each row's text goes to `relate()`: the rows are single
-sentences of already clean text, and the cleaner may (rightly) refuse a one-sentence body as "no article".
-With --through-analyze the rows also go through `streams.pipeline.analyze_event` (clean + relate, as
-`dyadwatch analyze` runs it) as raw events, and the rejections are counted. The speed run always uses
-analyze_event.
+Sentences (SENTENCES.jsonl, the format of ../shared/data/relations-dev.jsonl: {"id", "text", "gold": [{"pair",
+"polarity", "quad"}]}): each row's text goes to `relate()` (and with --through-analyze through clean + relate as
+`dyadwatch analyze` runs it). Metrics (DESIGN.md): pair recall over gold pairs; end-to-end macro-F1 over
+cooperation/conflict, a gold pair missing or neutral counting as wrong; quad accuracy over found gold pairs;
+extra pairs (predicted, not gold) per sentence.
 
-Metrics (DESIGN.md): pair recall over gold pairs; end-to-end macro-F1 over cooperation/conflict, where a gold
-pair that is missing or judged neutral counts as wrong; quad accuracy over gold pairs that were found; extra
-pairs (predicted, not in gold) per sentence; articles per second.
+Articles (--articles, the hand-coded article gold; --pages, the extraction benchmark's ground-truth.json whose
+bodies it codes): the bodies go through clean + relate in batches, as `dyadwatch analyze` reads a file, and are
+scored by the yardstick's own scorer (score_articles.py beside the gold file, run as it is: pair precision,
+recall over clear pairs, polarity, false pairs per article stating no interstate relation, trend precision),
+together with how precision varies with `confidence`.
 
-The speed run builds synthetic ~4 KB articles from invented sentences (a fixed random seed), so it needs no
-data beyond the gazetteer, and times clean + relate, and relate alone, on one core.
+Both are also reported on two fixed halves (an md5 of the article id or of the sentence text, even or odd):
+half A is the one looked at while changing the reader, half B the one held out, to tell what generalises.
+
+Speed: synthetic ~4 KB articles dense with country pairs (invented sentences, fixed seed), and the article
+bodies when given, through clean + relate in batches of 64 on one core; the parser's share is reported.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import subprocess
+import tempfile
 import random
 import sys
 import time
@@ -30,13 +37,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 import orjson
 
 from streams.domain.relations import relate
-from streams.models import Relation
-from streams.pipeline import analyze_event
+from streams.domain.relations import parser as relation_parser
+from streams.models import AnalyzedArticle, Relation
+from streams.pipeline import analyze_events
 
 LABELS = ("cooperation", "conflict")
 
@@ -45,8 +51,23 @@ def through_relate(rows: list[dict[str, Any]]) -> list[list[Relation]]:
     return [relate(row["text"]) for row in rows]
 
 
+BATCH = 64  # as `dyadwatch analyze` reads a file
+
+
+def analyze_batched(lines: list[bytes]) -> list[AnalyzedArticle]:
+    out: list[AnalyzedArticle] = []
+    for i in range(0, len(lines), BATCH):
+        out.extend(analyze_events(lines[i : i + BATCH]))
+    return out
+
+
+def half(key: str) -> str:
+    """The fixed half a row belongs to: A (looked at while tuning) or B (held out)."""
+    return "A" if int(hashlib.md5(key.encode("utf-8")).hexdigest()[:8], 16) % 2 == 0 else "B"
+
+
 def through_analyze(rows: list[dict[str, Any]]) -> list[list[Relation]]:
-    results = [analyze_event(orjson.dumps({"id": row["id"], "body": row["text"]})) for row in rows]
+    results = analyze_batched([orjson.dumps({"id": row["id"], "body": row["text"]}) for row in rows])
     rejected = Counter(r.error for r in results if r.status != "ok")
     if rejected:
         print(f"  analyze_event rejected {sum(rejected.values())} rows: {dict(rejected)}")
@@ -183,24 +204,94 @@ def synthetic_articles(n: int, size: int = 4096, seed: int = 7) -> list[bytes]:
     return out
 
 
-def speed(n: int) -> None:
+def speed(n: int, bodies: list[bytes]) -> None:
     events = synthetic_articles(n)
-    analyze_event(events[0])  # load the gazetteer and the lexicon outside the timing
-    started = time.perf_counter()
-    results = [analyze_event(e) for e in events]
-    clean_relate = time.perf_counter() - started
-    texts = [(r.text, json.loads(e)["title"]) for r, e in zip(results, events, strict=True)]
-    started = time.perf_counter()
-    for text, title in texts:
-        relate(text, title=title)
-    relate_only = time.perf_counter() - started
-    mean_kb = sum(len(t) for t, _ in texts) / len(texts) / 1024
-    pairs = sum(len(r.relations) for r in results) / len(results)
-    print(f"speed: {n} synthetic articles of {mean_kb:.1f} KB, {pairs:.1f} pairs each")
-    print(
-        f"  clean + relate (analyze_event)  {n / clean_relate:.0f} articles/s  ({clean_relate / n * 1e3:.2f} ms each)"
+    analyze_events(events[:2])  # load the gazetteer, the lexicon and the parser outside the timing
+    for name, lines in (("dense synthetic", events), ("article bodies", bodies)):
+        if not lines:
+            continue
+        parsed_before = relation_parser.stats.sentences
+        parse_before = relation_parser.stats.seconds
+        started = time.perf_counter()
+        results = analyze_batched(lines)
+        elapsed = time.perf_counter() - started
+        sentences = relation_parser.stats.sentences - parsed_before
+        parse_s = relation_parser.stats.seconds - parse_before
+        mean_kb = sum(len(r.text) for r in results) / len(results) / 1024
+        pairs = sum(len(r.relations) for r in results) / len(results)
+        print(f"speed, {name}: {len(lines)} articles of {mean_kb:.1f} KB, {pairs:.1f} pairs each")
+        print(f"  clean + relate   {len(lines) / elapsed:.0f} articles/s  ({elapsed / len(lines) * 1e3:.2f} ms each)")
+        print(
+            f"  parser           {sentences / len(lines):.1f} candidate sentences per article, "
+            f"{parse_s / max(sentences, 1) * 1e3:.2f} ms each, {parse_s / len(lines) * 1e3:.2f} ms per article "
+            f"({parse_s / elapsed:.0%} of the time)"
+        )
+
+
+def articles(gold_path: Path, pages: Path, errors: int) -> list[bytes]:
+    """Score the article bodies with the yardstick's own scripts; returns the analyze input lines."""
+    tools = gold_path.parent
+    made = subprocess.run(
+        [sys.executable, str(tools / "articles_make_input.py"), str(pages)], check=True, capture_output=True
     )
-    print(f"  relate alone                    {n / relate_only:.0f} articles/s  ({relate_only / n * 1e3:.2f} ms each)")
+    lines = [line for line in made.stdout.splitlines() if line.strip()]
+    started = time.perf_counter()
+    results = analyze_batched(lines)
+    elapsed = time.perf_counter() - started
+    gold = [json.loads(line) for line in gold_path.read_text("utf-8").splitlines() if line.strip()]
+    predictions = {r.article_id: r.model_dump(mode="json") for r in results}
+    print(f"articles: {len(lines)} bodies through clean + relate in {elapsed:.1f} s")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("all", "A", "B"):
+            chosen = [g for g in gold if name == "all" or half(g["id"]) == name]
+            gold_file, pred_file = Path(tmp, f"gold-{name}.jsonl"), Path(tmp, f"pred-{name}.jsonl")
+            gold_file.write_text("".join(json.dumps(g) + "\n" for g in chosen), "utf-8")
+            pred_file.write_text(
+                "".join(json.dumps(predictions[g["id"]]) + "\n" for g in chosen if g["id"] in predictions), "utf-8"
+            )
+            scored = subprocess.run(
+                [sys.executable, str(tools / "score_articles.py"), str(gold_file), str(pred_file), "--split", "all"],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            figures = json.loads(scored.stdout)
+            keys = ("articles_scored", "predicted_pairs", "pair_precision", "pair_recall", "polarity_accuracy")
+            keys += ("false_pairs_per_nonintl_article", "trend_precision")
+            print(f"  {name:3s} " + "  ".join(f"{k} {figures[k]}" for k in keys))
+    confidence_table(gold, predictions)
+    if errors:
+        show_article_errors(gold, predictions, errors)
+    return lines
+
+
+def confidence_table(gold: list[dict[str, Any]], predictions: dict[str, dict[str, Any]]) -> None:
+    """Pair precision (a predicted pair that is a gold pair, clear or borderline) by confidence band."""
+    bands = [(0.0, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01)]
+    counts = {band: [0, 0] for band in bands}
+    for g in gold:
+        gold_pairs = {p["pair"] for p in g["pairs"]}
+        for r in predictions.get(g["id"], {}).get("relations", []):
+            band = next(b for b in bands if b[0] <= r["confidence"] < b[1])
+            counts[band][0] += 1
+            counts[band][1] += r["pair"] in gold_pairs
+    cells = [f"[{lo:.1f},{min(hi, 1.0):.1f}) {ok}/{n}" for (lo, hi), (n, ok) in counts.items() if n]
+    print("  precision by confidence: " + "  ".join(cells))
+
+
+def show_article_errors(gold: list[dict[str, Any]], predictions: dict[str, dict[str, Any]], limit: int) -> None:
+    shown = 0
+    for g in gold:
+        if half(g["id"]) != "A" or shown >= limit:
+            continue  # only the half that is looked at
+        got = {r["pair"]: r for r in predictions.get(g["id"], {}).get("relations", [])}
+        wanted = {p["pair"]: p for p in g["pairs"]}
+        for pair in sorted(set(got) | {p for p, w in wanted.items() if w["confidence"] == "clear"}):
+            if pair in got and pair in wanted and got[pair]["polarity"] == wanted[pair]["polarity"]:
+                continue
+            shown += 1
+            verdict = "missing" if pair not in got else f"{got[pair]['polarity']} {got[pair]['confidence']}"
+            print(f"    {g['topic'][:40]:40s} {pair} gold {wanted.get(pair, {}).get('polarity', '-')} got {verdict}")
 
 
 CAMEO_QUADS = {"verbal-cooperation": 1, "material-cooperation": 2, "verbal-conflict": 3, "material-conflict": 4}
@@ -231,24 +322,31 @@ def cameo_agreement(path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("gold", type=Path)
+    parser.add_argument("gold", type=Path, help="sentence gold (relations-dev.jsonl)")
+    parser.add_argument("--articles", type=Path, help="article gold (articles-dev-gold.jsonl)")
+    parser.add_argument("--pages", type=Path, help="the ground-truth.json whose bodies the article gold codes")
     parser.add_argument("--speed-articles", type=int, default=300, help="synthetic 4 KB articles (0: skip)")
-    parser.add_argument("--errors", type=int, default=0, help="print this many wrong or missing gold pairs")
+    parser.add_argument("--errors", type=int, default=0, help="print this many errors of half A")
     parser.add_argument("--cameo", type=Path, help="also check a CAMEO-labelled sentence TSV (text, label)")
     parser.add_argument(
-        "--through-analyze", action="store_true", help="also score clean + relate (analyze_event) on the rows"
+        "--through-analyze", action="store_true", help="also score clean + relate (analyze) on the sentences"
     )
     args = parser.parse_args()
+    if bool(args.articles) != bool(args.pages):
+        parser.error("--articles and --pages go together")
     rows = [json.loads(line) for line in args.gold.read_text("utf-8").splitlines() if line.strip()]
-    print("relate() on each gold sentence (the sentences are already clean text):")
-    evaluate(rows, args.errors, through_relate)
-    if args.through_analyze:
-        print("analyze_event() on each gold sentence as a raw event (clean + relate):")
-        evaluate(rows, 0, through_analyze)
+    for name in ("all", "A", "B"):
+        chosen = [r for r in rows if name == "all" or half(r["text"]) == name]
+        print(f"sentences, {name}: relate() on each gold sentence (already clean text):")
+        evaluate(chosen, args.errors if name == "A" else 0, through_relate)
+        if args.through_analyze:
+            print(f"sentences, {name}: clean + relate (analyze) on each gold sentence as a raw event:")
+            evaluate(chosen, 0, through_analyze)
+    bodies = articles(args.articles, args.pages, args.errors) if args.articles else []
     if args.cameo:
         cameo_agreement(args.cameo)
     if args.speed_articles:
-        speed(args.speed_articles)
+        speed(args.speed_articles, bodies)
 
 
 if __name__ == "__main__":
