@@ -52,6 +52,7 @@ class Roles:
     sport_words: frozenset[str]
     market_terms: frozenset[str]
     military_objects: frozenset[str]
+    peaceful_missions: frozenset[str]
     intensifiers: dict[str, float]
     senses: dict[str, dict[str, tuple[str, float, int]]]
 
@@ -78,6 +79,7 @@ def roles() -> Roles:
         sport_words=frozenset(raw["sport_words"]),
         market_terms=frozenset(raw["market_terms"]),
         military_objects=frozenset(raw["military_objects"]),
+        peaceful_missions=frozenset(raw["peaceful_missions"]),
         intensifiers={k: float(v) for k, v in raw["intensifiers"].items()},
         senses={
             cue: {obj: (str(s[0]), float(s[1]), int(s[2])) for obj, s in table.items()}
@@ -184,6 +186,8 @@ def read(
         if h not in {a.hit for a in acts} and not (year is not None and _dated_before(doc[i], year - r.history_years))
     }
     acts.extend(_on_paths(doc, holders, unread, {p for a in acts for p in a.pairs}, r))
+    if not acts:
+        acts.extend(_two_actors(doc, holders, unread, r, year))
     return acts
 
 
@@ -269,12 +273,65 @@ def _coordinated(a: Any, b: Any) -> bool:
     return first(a) == first(b)
 
 
+def _two_actors(doc: Any, holders: _Holders, cues: dict[int, Hit], r: Roles, year: int | None) -> list[Act]:
+    """A sentence whose only actors are two states, each in a role a state can hold (an argument, not a place,
+    an origin, a list or a modifier), not coordinated with each other, with a strong cue the parse tied to no
+    one: the cue is about them (the small parser often gets a long news sentence's attachments wrong, much less
+    often which words are arguments). Not in a sentence with any sign of sport or of history. Counted as
+    indirect, without a direction; the cue nearest to both in the parse speaks."""
+    strong = {i: h for i, h in cues.items() if not h.cue.weak and h.cue.category not in {"REL", "TREND"}}
+    if not strong or _sport_signs(doc, r) or (year is not None and _dated_before(doc[:], year - r.history_years)):
+        return []
+    actors: list[tuple[Any, str]] = []
+    for i, parties in holders.parties.items():
+        token = doc[i]
+        if i in holders.modifier_only and token.head.i not in cues:
+            continue
+        if not _argument(token, holders, r):
+            continue
+        actors.extend((token, p.country) for p in parties)
+    if len({c for _t, c in actors}) != 2:
+        return []
+    (ta, a), (tb, b) = sorted({c: (t, c) for t, c in actors}.values(), key=lambda tc: tc[1])
+    if _coordinated(ta, tb):
+        return []
+    i = min(strong, key=lambda k: _distance(doc[k], ta) + _distance(doc[k], tb))
+    return [Act(strong[i], [(a, b)], {(a, b): None}, [], True)]
+
+
+def _argument(token: Any, holders: _Holders, r: Roles) -> bool:
+    t = token
+    while t.dep_ in _THROUGH and t.head.i != t.i:
+        t = t.head
+    if t.dep_ == "pobj":
+        prep = t.head
+        if prep.lower_ in r.locative_preps or prep.lower_ in r.list_preps:
+            return False
+        if prep.lower_ in {"from", "of"} and prep.head.lower_ not in r.state_nouns and prep.head.i not in holders.parties:
+            return False  # an origin ("a chain from Ireland"), not a party
+    return t.dep_ in _SUBJECT | _OBJECT | {"pobj", "agent", "poss", "appos", "ROOT"} or t.lower_ in r.state_nouns
+
+
+def _distance(a: Any, b: Any) -> int:
+    up_a, up_b = _ancestors(a), _ancestors(b)
+    index_b = {t.i: n for n, t in enumerate(up_b)}
+    for n, t in enumerate(up_a):
+        if t.i in index_b:
+            return n + index_b[t.i]
+    return 99
+
+
 def _dated_before(token: Any, year: int) -> bool:
     """Whether the cue's own phrase carries a year before `year` ("the 1982 war", "the war (1982)")."""
     for t in token.subtree:
         if len(t.text) == 4 and t.text.isdigit() and 1800 <= int(t.text) < year:
             return True
     return False
+
+
+def _sport_signs(doc: Any, r: Roles) -> bool:
+    words = {t.lower_ for t in doc} | {f"{a.lower_} {b.lower_}" for a, b in zip(doc, doc[1:], strict=False)}
+    return bool(words & (r.sport_terms | r.sport_words)) or bool(_SCORE.search(doc.text))
 
 
 def _sporty(doc: Any, r: Roles) -> bool:
@@ -425,6 +482,11 @@ def _dateline(doc: Any, span: Any, m: Mention) -> bool:
     return rest[:1] in {"—", "–", "-", "(", ","}
 
 
+def _peaceful(token: Any, r: Roles) -> bool:
+    scope = list(token.subtree) + list(token.head.subtree) if token.dep_ != "ROOT" else list(token.subtree)
+    return any(t.lower_ in r.peaceful_missions for t in scope)
+
+
 _FORCE_IF_ARMED = frozenset({"launch", "launches", "launched", "launching", "fire", "fires", "fired", "firing"})
 
 
@@ -450,6 +512,10 @@ def _sense(token: Any, hit: Hit, r: Roles) -> Hit | None:
             cue = type(hit.cue)("exchanges between", "CONSULT", 1.5, 1, True, False)
             return Hit(hit.start, hit.end, cue, 1.5, 1, f"{surface} between", None)
         return None
+    if hit.cue.category == "MOBILIZE" and _peaceful(token, r):
+        # troops deployed on a peacekeeping or relief mission are aid, not a show of force
+        cue = type(hit.cue)(f"{hit.cue.pattern} (peacekeeping)", "AID", 5.0, 2, hit.cue.recip, hit.cue.weak)
+        return Hit(hit.start, hit.end, cue, 5.0, 2, f"{hit.label} (peacekeeping)", None)
     if surface in _FORCE_IF_ARMED:
         if objects & r.military_objects:
             return hit
@@ -588,6 +654,8 @@ def _arguments(
     patients: list[Party] = []
     between: list[Party] = []
     force = hit.cue.quad == 4 and not hit.cue.weak
+    # material acts are done in a place ("aid in Iraq", "troops deployed in Syria"); words, at a venue
+    material = hit.cue.quad in (2, 4)
     children = _phrase_children(token, hit)
     passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in children)
     for c in children:
@@ -611,7 +679,7 @@ def _arguments(
                 if o.dep_ == "pobj":
                     agents += _holding(o, holders, cue_roots, r, modifier=False)
         elif dep == "prep":
-            got_agents, got_patients, got_between = _prep(c, hit, holders, cue_roots, r, force, passive)
+            got_agents, got_patients, got_between = _prep(c, hit, holders, cue_roots, r, force, passive, material)
             agents += got_agents
             patients += got_patients
             between += got_between
@@ -633,7 +701,14 @@ def _phrase_children(token: Any, hit: Hit) -> list[Any]:
 
 
 def _prep(
-    prep: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: Roles, force: bool, passive: bool
+    prep: Any,
+    hit: Hit,
+    holders: _Holders,
+    cue_roots: dict[int, Hit],
+    r: Roles,
+    force: bool,
+    passive: bool,
+    material: bool = False,
 ) -> tuple[list[Party], list[Party], list[Party]]:
     word = prep.lower_
     agents: list[Party] = []
@@ -648,7 +723,7 @@ def _prep(
         elif word in r.list_preps:
             continue
         elif word in r.locative_preps:
-            if force:
+            if force or material:
                 patients += held
         elif word == "by":
             agents += held
