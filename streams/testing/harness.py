@@ -372,6 +372,7 @@ class Outputs:
     input_records: int
     reorder_s: float = 0.0
     reorder_event_h: float = 0.0
+    announce_s: list[float] = field(default_factory=list)  # per reported alert: its article in Kafka -> alert sent
 
 
 def collect(run: Run) -> Outputs:
@@ -383,8 +384,29 @@ def collect(run: Run) -> Outputs:
         alerts=[(orjson.loads(m.value)["alert_id"], m.value) for m in alerts],
         dead_letters=[registry.DEADLETTER.decode(m.value) for m in dead],
         input_records=len(raw),
+        announce_s=announcing(alerts, raw),
         **reordering(observed, raw),
     )
+
+
+def announcing(alerts: list[Any], raw: list[Any]) -> list[float]:
+    """For each reported alert (first copy of each id), the seconds from its article's append to articles.raw to
+    the alert's append to relations.alerts (both stamped by their producers on this machine)."""
+    appended: dict[str, float] = {}
+    for m in raw:
+        with contextlib.suppress(orjson.JSONDecodeError, AttributeError):
+            appended.setdefault(orjson.loads(m.value).get("id"), m.timestamp / 1000)
+    seen: set[str] = set()
+    delays = []
+    for m in sorted(alerts, key=lambda m: m.timestamp):
+        alert = orjson.loads(m.value)
+        if alert["trigger"] != "reported" or alert["alert_id"] in seen or not alert["evidence"]:
+            continue
+        seen.add(alert["alert_id"])
+        at = appended.get(alert["evidence"][0]["article_id"])
+        if at is not None:
+            delays.append(round(m.timestamp / 1000 - at, 3))
+    return delays
 
 
 def reordering(observed: list[Any], raw: list[Any]) -> dict[str, float]:
@@ -485,9 +507,11 @@ TOPICS = ["grain", "rare earths", "fisheries", "semiconductors", "river water", 
 SOURCES = ["wire-a", "wire-b", "daily-c", "radio-d", "paper-e"]
 
 
-def synthetic_articles(count: int, seed: int = 6) -> list[Record]:
+def synthetic_articles(count: int, seed: int = 6, *, phase: int | None = None, reports: float = 0.1) -> list[Record]:
     """`count` raw article events: a dozen pairs that start friendly and turn hostile over the weeks, with the
-    occasional explicit "ties have warmed/cooled". Deterministic for a seed; keyed by article id."""
+    occasional explicit "ties have warmed/cooled" (a `reports` share of the articles). With `phase`, each pair
+    instead turns every `phase` of its articles (friendly, hostile, friendly, ...), for more changes to find.
+    Deterministic for a seed; keyed by article id; 3 hours of event time apart, in event-time order."""
     rng = random.Random(seed)
     pairs = [(COUNTRIES[i], COUNTRIES[(i * 5 + 3) % len(COUNTRIES)]) for i in range(12)]
     per_pair = Counter[int]()
@@ -500,12 +524,12 @@ def synthetic_articles(count: int, seed: int = 6) -> list[Record]:
             a, b = b, a
         index = per_pair[which]
         per_pair[which] += 1
-        hostile = index >= (count // len(pairs)) // 2
+        hostile = (index // phase) % 2 == 1 if phase else index >= (count // len(pairs)) // 2
         templates = CONFLICT if hostile else COOPERATIVE
         day = (start + timedelta(hours=3 * n)).strftime("%A")
         fill = {"a": a, "b": b, "topic": rng.choice(TOPICS), "day": day}
         sentences = [t.format(**fill) for t in rng.sample(templates, 2)]
-        if rng.random() < 0.1:
+        if rng.random() < reports:
             sentences.append(rng.choice(COOLING if hostile else WARMING).format(**fill))
         sentences.insert(rng.randrange(len(sentences) + 1), rng.choice(FILLER).format(**fill))
         sentences.append(f"Officials said {rng.randrange(2, 900)} delegates took part in the meetings this week.")
@@ -521,6 +545,50 @@ def synthetic_articles(count: int, seed: int = 6) -> list[Record]:
         }
         records.append((article_id.encode(), orjson.dumps(event)))
     return records
+
+
+def partition_of(key: bytes, partitions: int) -> int:
+    """The partition the producers' default partitioner gives a key (murmur2, as Kafka's Java client)."""
+    from aiokafka.partitioner import murmur2
+
+    return int(murmur2(key) & 0x7FFFFFFF) % partitions
+
+
+def plant_late(records: Sequence[Record], partitions: int, *, every: int, within_h: float, beyond_h: float,
+               beyond_shift: int) -> tuple[list[Record], dict[str, list[str]]]:
+    """Articles genuinely late: every `every`-th article is re-dated and sent after newer articles of its own
+    partition of articles.raw (where a reader sees it behind what it has read). Alternately `within_h` hours behind
+    the article after it in that partition (within the allowed lateness: it must still count as if in order), and
+    `beyond_h` hours behind and sent `beyond_shift` of that partition's articles later (beyond it: late, counted).
+    Returns the records in sending order and the ids planted, by kind."""
+    out = list(records)
+    planted: dict[str, list[str]] = {"within": [], "beyond": []}
+    by_partition: dict[int, list[int]] = {}
+    for index, (key, _) in enumerate(out):
+        by_partition.setdefault(partition_of(key or b"", partitions), []).append(index)
+    moves: list[tuple[int, int]] = []  # (index of the late article, index it is sent after)
+    busy: set[int] = set()
+    for position, index in enumerate(range(every, len(out), every)):
+        key = out[index][0] or b""
+        same = by_partition[partition_of(key, partitions)]
+        at = same.index(index)
+        kind = "within" if position % 2 == 0 else "beyond"
+        shift = 1 if kind == "within" else beyond_shift
+        if at + shift >= len(same) or index in busy or same[at + shift] in busy:
+            continue
+        after = same[at + shift]
+        busy.update((index, after))
+        event = orjson.loads(out[index][1])
+        newer = datetime.fromisoformat(orjson.loads(out[after][1])["published_at"])
+        event["published_at"] = (newer - timedelta(hours=within_h if kind == "within" else beyond_h)).isoformat()
+        out[index] = (key, orjson.dumps(event))
+        planted[kind].append(event["id"])
+        moves.append((index, after))
+    late = {index for index, _ in moves}
+    order = [i for i in range(len(out)) if i not in late]
+    for index, after in sorted(moves, key=lambda m: -m[1]):
+        order.insert(order.index(after) + 1, index)
+    return [out[i] for i in order], planted
 
 
 def expected_offline(records: Sequence[Record]) -> set[str]:
