@@ -636,6 +636,13 @@ def _holding(
         if not modifier and not holders.of(t) and (force or t.i in cue_roots or t.lower_ in r.owner_nouns):
             # force against a country's things is force against the country ("shelled Eritrean posts")
             out.extend(p for c in t.children if c.dep_ in _MODIFIER for p in _modifiers(c, holders))
+            for prep in t.children:
+                # "the websites of Georgia"; for force, also where the things are ("targets in Syria's north")
+                if prep.dep_ == "prep" and (prep.lower_ == "of" or (force and prep.lower_ in r.locative_preps)):
+                    for o in prep.children:
+                        if o.dep_ == "pobj":
+                            out.extend(holders.of(o))
+                            out.extend(p for c in o.children if c.dep_ in _MODIFIER for p in _modifiers(c, holders))
     return out
 
 
