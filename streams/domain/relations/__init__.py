@@ -17,9 +17,14 @@ not English is not read: an English parser would misread it.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from importlib import resources
+
+import justext
 
 from streams.domain.countries import match_text
 from streams.domain.relations import structure
@@ -85,28 +90,36 @@ class _Prepared:
     year: int | None = None
 
 
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
-# The commonest words of English news prose; text in which they are rare is not English.
-_ENGLISH = frozenset(
-    "the of and to a in is that for on with as by was said it at from his he be are has have an were will "
-    "not which its their they but this who had been also after would more than".split()
-)
-_MIN_ENGLISH_SHARE = 0.12
-_MIN_WORDS_TO_JUDGE = 20
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_MIN_WORDS_TO_JUDGE = 30  # fewer words are too few to tell languages apart by their stop words
+
+
+@cache
+def _stop_lists() -> dict[str, frozenset[str]]:
+    """jusText's stop-word lists (Wikipedia word frequencies) for the languages the cleaner considers."""
+    config = json.loads(resources.files("streams.domain.cleaning").joinpath("data/languages.json").read_text("utf-8"))
+    return {name: frozenset(w.lower() for w in justext.get_stoplist(name)) for name in config["languages"]}
 
 
 def _english(text: str, language: str | None) -> str | None:
-    """None when the text can be read as English, else why not."""
+    """None when the text can be read as English, else why not: the declared language, or the stop words of
+    another language clearly outnumbering English ones, or a script that is not Latin."""
     if language and not language.lower().replace("_", "-").startswith("en"):
         return f"not read: the article's language is {language!r}, and the parser reads English only"
-    words = _WORD.findall(text[:4000].lower())
-    if len(words) >= _MIN_WORDS_TO_JUDGE:
-        share = sum(w in _ENGLISH for w in words) / len(words)
-        if share < _MIN_ENGLISH_SHARE:
-            return (
-                f"not read: the text does not look like English ({share:.0%} common English words, "
-                f"{_MIN_ENGLISH_SHARE:.0%} expected at least), and the parser reads English only"
-            )
+    head = text[:4000]
+    letters = [c for c in head if c.isalpha()]
+    if len(letters) >= 40 and sum(c < "\u0250" for c in letters) < 0.5 * len(letters):
+        return "not read: the text is not in the Latin script, and the parser reads English only"
+    words = [w.lower() for w in _WORD.findall(head)]
+    if len(words) < _MIN_WORDS_TO_JUDGE:
+        return None
+    counts = {name: sum(w in stop for w in words) for name, stop in _stop_lists().items()}
+    best = max(counts, key=lambda name: counts[name])
+    if best != "English" and counts[best] >= 0.25 * len(words) and counts[best] >= 2 * counts["English"]:
+        return (
+            f"not read: the text reads as {best} ({counts[best]} of {len(words)} words are {best} stop words, "
+            f"{counts['English']} English ones), and the parser reads English only"
+        )
     return None
 
 
