@@ -27,6 +27,9 @@ class PairFinding:
 class Settings:
     neutral_band: float
     indirect_weight: float
+    plain: float
+    modal_weight: float
+    mixed_weight: float
     weak_weight: float
     title_weight: float
     max_evidence: int
@@ -50,6 +53,7 @@ class Verdict:
     trend: Trend | None
     initiator: str | None
     references: list[Party]
+    plainness: float  # how plainly the sentence states the act, in [0, 1]
 
 
 def sentence_verdict(sentence: str, finding: PairFinding, cfg: Settings) -> Verdict:
@@ -65,10 +69,27 @@ def sentence_verdict(sentence: str, finding: PairFinding, cfg: Settings) -> Verd
     if finding.indirect:
         weight *= cfg.indirect_weight
     initiator = finding.initiators[finding.hits.index(decisive)]
+    plainness = cfg.plain
+    if not strong:
+        plainness *= cfg.weak_weight
+    if finding.indirect:
+        plainness *= cfg.indirect_weight
+    if _modal(decisive.label):
+        plainness *= cfg.modal_weight
+    if any((h.score > 0) != (decisive.score > 0) for h in pool):
+        plainness *= cfg.mixed_weight
     return Verdict(
         sentence, _clip(score), decisive.quad, weight, _labels(pool), _trend(finding.hits), initiator,
-        finding.references,
+        finding.references, plainness,
     )
+
+
+_MODAL_LABELS = ("not ", "threat:", "intent:", "possible:", "request:", "demand:", "ending ")
+
+
+def _modal(label: str) -> bool:
+    """A hedged, wished, threatened, refused or reversed act: its sign is less certain than a plain one."""
+    return label.startswith(_MODAL_LABELS)
 
 
 def judge(pair: Pair, found: list[tuple[str, PairFinding]]) -> Relation:
@@ -82,8 +103,14 @@ def judge(pair: Pair, found: list[tuple[str, PairFinding]]) -> Relation:
     polarity: Polarity = "neutral" if abs(score) < cfg.neutral_band else ("cooperation" if score > 0 else "conflict")
     quad = _quad(verdicts, mass, polarity)
     agreeing = sum(m for v, m in zip(verdicts, mass, strict=True) if (v.score > 0) == (score > 0))
-    support = sum(v.weight for v in verdicts)
-    confidence = (agreeing / total) * (1.0 - 0.5 ** (support + 0.5))
+    # Each sentence that agrees with the pooled sign is a piece of evidence of its own plainness (a strong,
+    # direct, unhedged, one-signed act is plain); pieces combine as independent witnesses (noisy-or), and the
+    # share of the mass that agrees discounts them.
+    doubt = 1.0
+    for v in verdicts:
+        if (v.score > 0) == (score > 0):
+            doubt *= 1.0 - v.plainness
+    confidence = (agreeing / total) * (1.0 - doubt)
     trend = _pooled_trend(verdicts)
     if trend is not None:
         # A reported change is the article's headline claim for the pair: its confidence is how plainly and how

@@ -145,10 +145,18 @@ def read(
         return []
     if (offtopic or _sporty(doc, r)) and not holders.state_marked:
         return []
-    cue_roots = {}
+    cue_roots: dict[int, Hit] = {}
+    trends: list[tuple[int, Hit]] = []  # a reported change on a word that is also a cue ("friendship grew")
     for hit in hits:
         span = doc.char_span(hit.start, hit.end, alignment_mode="expand")
-        if span is not None:
+        if span is None:
+            continue
+        if hit.trend is not None and span.root.i in cue_roots:
+            trends.append((span.root.i, hit))
+        elif span.root.i in cue_roots and cue_roots[span.root.i].trend is not None:
+            trends.append((span.root.i, cue_roots[span.root.i]))
+            cue_roots[span.root.i] = hit
+        else:
             cue_roots[span.root.i] = hit
     for root, hit in list(cue_roots.items()):
         # A vague verb with an act for its object is a light verb: "sent a message", "provided support" say
@@ -159,7 +167,7 @@ def read(
             del cue_roots[root]
     acts: list[Act] = []
     silent: dict[int, Hit] = {}  # cues that relate no one themselves
-    for root, hit in cue_roots.items():
+    for root, hit in [*cue_roots.items(), *trends]:
         token = doc[root]
         sensed = _sense(token, hit, r)
         if sensed is None:
@@ -169,7 +177,7 @@ def read(
         act = _act(token, sensed, holders, cue_roots, r)
         if act is not None and act.pairs:
             acts.append(act)
-        else:
+        elif sensed.trend is None:
             silent[root] = sensed
     # A cue governed by a cue that relates no one speaks for itself ("X and Y resumed talks": resuming relates no
     # one, the talks do), with the governor as its light verb.
@@ -777,8 +785,11 @@ def _inherited(
         if head.i == t.i:
             return None
         light = t.dep_ in _LIGHT_OBJECT | {"prep"} and head.i not in cue_roots
-        if not (light or t.dep_ in {"xcomp", "conj", "advcl", "acl", "pcomp"}):
+        # "X met Y after signing a treaty": a participle after a preposition shares the clause's subject
+        adjunct = t.dep_ == "prep" and token.dep_ == "pcomp"
+        if not (light or adjunct or t.dep_ in {"xcomp", "conj", "advcl", "acl", "pcomp"}):
             return None
+        light = light or adjunct
         subjects: list[Party] = []
         objects: list[Party] = []
         for c in head.children:
