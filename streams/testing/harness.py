@@ -555,12 +555,13 @@ def partition_of(key: bytes, partitions: int) -> int:
 
 
 def plant_late(records: Sequence[Record], partitions: int, *, every: int, within_h: float, beyond_h: float,
-               beyond_shift: int) -> tuple[list[Record], dict[str, list[str]]]:
+               beyond_shift: int, beyond_pairs: Sequence[int] = ()) -> tuple[list[Record], dict[str, list[str]]]:
     """Articles genuinely late: every `every`-th article is re-dated and sent after newer articles of its own
-    partition of articles.raw (where a reader sees it behind what it has read). Alternately `within_h` hours behind
-    the article after it in that partition (within the allowed lateness: it must still count as if in order), and
-    `beyond_h` hours behind and sent `beyond_shift` of that partition's articles later (beyond it: late, counted).
-    Returns the records in sending order and the ids planted, by kind."""
+    partition of articles.raw (where a reader sees it behind what it has read): `within_h` hours behind the article
+    after it in that partition (within the allowed lateness: it must still count as if in order), or, for the
+    synthetic pairs numbered in `beyond_pairs` (an article's index modulo 12), `beyond_h` hours behind and sent
+    `beyond_shift` of that partition's articles later (beyond it: late). Returns the records in sending order and
+    the ids planted, by kind."""
     out = list(records)
     planted: dict[str, list[str]] = {"within": [], "beyond": []}
     by_partition: dict[int, list[int]] = {}
@@ -568,11 +569,11 @@ def plant_late(records: Sequence[Record], partitions: int, *, every: int, within
         by_partition.setdefault(partition_of(key or b"", partitions), []).append(index)
     moves: list[tuple[int, int]] = []  # (index of the late article, index it is sent after)
     busy: set[int] = set()
-    for position, index in enumerate(range(every, len(out), every)):
+    for index in range(every, len(out), every):
         key = out[index][0] or b""
         same = by_partition[partition_of(key, partitions)]
         at = same.index(index)
-        kind = "within" if position % 2 == 0 else "beyond"
+        kind = "beyond" if index % 12 in beyond_pairs else "within"
         shift = 1 if kind == "within" else beyond_shift
         if at + shift >= len(same) or index in busy or same[at + shift] in busy:
             continue
