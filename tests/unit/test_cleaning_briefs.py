@@ -107,6 +107,31 @@ def test_a_brief_inside_page_furniture_is_found(form: str) -> None:
     assert text.split("\n") == STRIKE
 
 
+TEASERS = tuple(
+    line
+    for n, town in enumerate(("Lindholm", "Oster", "Brenna", "Kall", "Vik"))
+    for line in (
+        f"Festival season opens in {town}",
+        f"The summer festival in {town} opened on Saturday with a parade, a market and music in the square until "
+        f"late, and the organisers expect {n + 2} thousand visitors over the weekend if the weather holds.",
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("form", "heading"),
+    # In HTML trafilatura tells the teasers from the story by the page's structure. A flattened page has
+    # none: there the list ends the story when its heading says what it is (an unheaded list of teasers
+    # right after a brief is still taken for more of the story).
+    [("html", "From around the valley"), ("text", "More stories")],
+)
+def test_a_brief_is_chosen_over_a_longer_list_of_teasers_below_it(form: str, heading: str) -> None:
+    page = Page(STRIKE_TITLE, STRIKE, above=MENU, below=(heading, *TEASERS))
+    title, text = _clean(page.raw(form))
+    assert title == STRIKE_TITLE
+    assert text.split("\n") == STRIKE
+
+
 @pytest.mark.parametrize("form", FORMATS)
 @pytest.mark.parametrize("story", [STORY_ONLY, QUOTE_FIRST])
 def test_a_page_whose_only_text_is_the_story_is_kept_whole(form: str, story: list[str]) -> None:
@@ -140,7 +165,7 @@ def test_the_furniture_judge_does_not_empty_a_story_trafilatura_found() -> None:
     assert text.split("\n") == story
 
 
-def test_where_the_precision_run_finds_nothing_a_balanced_run_is_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_where_the_precision_runs_find_nothing_a_balanced_run_is_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     # trafilatura's precision mode skips the rescues of its balanced mode; standing in for a page where that
     # leaves nothing, the precision run here returns nothing and the balanced run the story.
     import streams.domain.cleaning.html as html_path
@@ -154,5 +179,5 @@ def test_where_the_precision_run_finds_nothing_a_balanced_run_is_asked(monkeypat
 
     monkeypatch.setattr(html_path.trafilatura, "extract", extract)
     _, text = _clean(Page(None, STORY_ONLY).raw("html"))
-    assert calls == [True, False]
+    assert calls == [True, True, False]  # precision, its main extractor alone, balanced
     assert text.split("\n") == STORY_ONLY

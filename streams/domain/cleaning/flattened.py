@@ -55,11 +55,16 @@ def _judge_lines(
     shortest_headline = min((len(h) for h in headline_words), default=0) * limits.headline_overlap
     longest_headline = max((len(h) for h in headline_words), default=0) / limits.headline_overlap
     words_of = {folded: folded.split() for folded in lines if folded.count(" ") >= 2}
-    stop_words = stop_words_for(
-        islice(
-            (w.strip(_WORD_EDGE) for words in words_of.values() if len(words) >= limits.long_words for w in words),
-            _LANGUAGE_SAMPLE_WORDS,
+    # Scores choose the story's span in a whole page; in a story already cut out nothing is left to choose.
+    stop_words = (
+        stop_words_for(
+            islice(
+                (w.strip(_WORD_EDGE) for words in words_of.values() if len(words) >= limits.long_words for w in words),
+                _LANGUAGE_SAMPLE_WORDS,
+            )
         )
+        if whole_page
+        else frozenset()
     )
     judged: dict[str, tuple[bool, float, float]] = {}
     headline_lines = {line for line in lines if line in headline_set}
@@ -109,7 +114,10 @@ def _judge_lines(
                 )
             )
         )
-        score = score_short if length < short_words else _score(text, words, length, stop_words, limits)
+        if not whole_page or length < short_words:
+            score = score_short
+        else:
+            score = _score(text, words, length, stop_words, limits)
         judged[folded] = (furniture, score, length)
     return judged, headline_lines
 

@@ -60,19 +60,29 @@ def _paragraph_chars(tree: HtmlElement) -> int:
 
 
 def _run_trafilatura(html: str, tree: HtmlElement, page_chars: int, settings: Settings) -> str:
-    """trafilatura's text of the page (`tree` is pruned in place); a balanced run too where a precision run
-    is empty, or short for its page (`page_chars`: the length of its paragraphs' text), as trafilatura's own
-    balanced mode would retry it."""
+    """trafilatura's text of the page (`tree` is pruned in place), run again where a precision run is empty,
+    or short for its page (`page_chars`: the length of its paragraphs' text) as trafilatura's balanced mode
+    would retry it.
+
+    The retries, in order: trafilatura's main extractor alone, without its comparison against readability
+    and jusText (on a short story above longer teasers that comparison discards the story, and precision mode
+    then returns nothing); then its balanced mode, with the rescues precision mode skips, whose text must be
+    at least recheck_min_chars long (below that its rescues return menus). A retry replaces an empty text, or
+    a short one when it is clearly longer."""
     text = trafilatura.extract(tree, include_comments=False, favor_precision=settings.precision) or ""
     if not settings.precision:
         return text
     limits = thresholds()
     if text and (len(text) >= limits.recheck_max_chars or len(text) >= limits.recheck_page_share * page_chars):
         return text
-    fresh = load_html(html)
-    balanced = (trafilatura.extract(fresh, include_comments=False) or "") if fresh is not None else ""
-    if len(balanced) >= limits.recheck_min_chars and len(balanced) > limits.recheck_accept_ratio * len(text):
-        return balanced
+    for balanced in (False, True):
+        fresh = load_html(html)
+        if fresh is None:
+            break
+        retry = trafilatura.extract(fresh, include_comments=False, favor_precision=not balanced, fast=not balanced)
+        floor = limits.recheck_min_chars if balanced else 1
+        if retry and len(retry) >= floor and len(retry) > limits.recheck_accept_ratio * len(text):
+            return retry
     return text
 
 
