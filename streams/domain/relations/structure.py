@@ -43,6 +43,7 @@ class Roles:
     between_preps: frozenset[str]
     list_preps: frozenset[str]
     singular_pronouns: frozenset[str]
+    plural_pronouns: frozenset[str]
     personal_pronouns: frozenset[str]
     country_references: tuple[str, ...]
     pair_references: tuple[str, ...]
@@ -70,6 +71,7 @@ def roles() -> Roles:
         between_preps=frozenset(raw["between_preps"]),
         list_preps=frozenset(raw["list_preps"]),
         singular_pronouns=frozenset(raw["singular_pronouns"]),
+        plural_pronouns=frozenset(raw["plural_pronouns"]),
         personal_pronouns=frozenset(raw["personal_pronouns"]),
         country_references=tuple(raw["country_references"]),
         pair_references=tuple(raw["pair_references"]),
@@ -134,17 +136,6 @@ def read(
     r = roles()
     if not hits:
         return []
-    holders = _Holders(doc, r, resolve)
-    spans = [doc.char_span(m.start, m.end, alignment_mode="expand") for m in mentions]
-    holders.mention_tokens.update(t.i for span in spans if span is not None for t in span)
-    for m, span in zip(mentions, spans, strict=True):
-        if span is not None:
-            holders.add_mention(m, span)
-    holders.add_references()
-    if not holders.any_actor():
-        return []
-    if (offtopic or _sporty(doc, r)) and not holders.state_marked:
-        return []
     cue_roots: dict[int, Hit] = {}
     trends: list[tuple[int, Hit]] = []  # a reported change on a word that is also a cue ("friendship grew")
     for hit in hits:
@@ -158,6 +149,18 @@ def read(
             cue_roots[span.root.i] = hit
         else:
             cue_roots[span.root.i] = hit
+    holders = _Holders(doc, r, resolve)
+    holders.cues = cue_roots
+    spans = [doc.char_span(m.start, m.end, alignment_mode="expand") for m in mentions]
+    holders.mention_tokens.update(t.i for span in spans if span is not None for t in span)
+    for m, span in zip(mentions, spans, strict=True):
+        if span is not None:
+            holders.add_mention(m, span)
+    holders.add_references()
+    if not holders.any_actor():
+        return []
+    if (offtopic or _sporty(doc, r)) and not holders.state_marked:
+        return []
     for root, hit in list(cue_roots.items()):
         # A vague verb with an act for its object is a light verb: "sent a message", "provided support" say
         # what the object says (and the object takes the verb's subject and objects)
@@ -308,6 +311,8 @@ def _two_actors(doc: Any, holders: _Holders, cues: dict[int, Hit], r: Roles, yea
 
 
 def _argument(token: Any, holders: _Holders, r: Roles) -> bool:
+    """Whether a holder is in a role a state can hold: not a place, a list item, or the complement of a noun
+    that is neither a state noun nor an act ("a chain from Ireland", "a flight to Germany")."""
     t = token
     while t.dep_ in _THROUGH and t.head.i != t.i:
         t = t.head
@@ -315,8 +320,10 @@ def _argument(token: Any, holders: _Holders, r: Roles) -> bool:
         prep = t.head
         if prep.lower_ in r.locative_preps or prep.lower_ in r.list_preps:
             return False
-        if prep.lower_ in {"from", "of"} and prep.head.lower_ not in r.state_nouns and prep.head.i not in holders.parties:
-            return False  # an origin ("a chain from Ireland"), not a party
+        governor = prep.head
+        noun = governor.dep_ in _OBJECT | _SUBJECT | {"pobj", "conj", "appos"}
+        if noun and governor.lower_ not in r.state_nouns and governor.i not in holders.cues:
+            return False
     return t.dep_ in _SUBJECT | _OBJECT | {"pobj", "agent", "poss", "appos", "ROOT"} or t.lower_ in r.state_nouns
 
 
@@ -360,6 +367,7 @@ class _Holders:
         self.owners: dict[int, list[Party]] = {}  # "Chinese policy": the policy's owner
         self.mention_tokens: set[int] = set()
         self.modifier_only: set[int] = set()  # parties held as a modifier: read only by the noun they modify
+        self.cues: dict[int, Hit] = {}  # the sentence's cues by the token that heads each
         self.state_marked = False
 
     def any_actor(self) -> bool:
@@ -379,12 +387,15 @@ class _Holders:
             if at < 0:
                 continue
             span = self.doc.char_span(at, at + len(phrase), alignment_mode="expand")
-            parties = self.resolve(phrase, at)
+            parties = self._parties_before(at, phrase) or self.resolve(phrase, at)
             if span is not None and len(parties) >= 2:
                 self.symmetric.add(span.root.i)
                 self._place(span.root, parties[:2])
         for token in self.doc:
             word = token.lower_
+            if word in self.r.plural_pronouns and token.i not in self.mention_tokens:
+                self._place_plural(token)
+                continue
             pronoun = word in self.r.singular_pronouns or word in self.r.personal_pronouns
             if pronoun and token.i not in self.mention_tokens:
                 parties = self.resolve(token.lower_, token.idx)
@@ -394,6 +405,26 @@ class _Holders:
                     first = parties[0]
                     alts = tuple(p.country for p in parties[1:])
                     self._place(token, [Party(first.country, token.text, first.antecedent, alts)])
+
+    def _parties_before(self, at: int, phrase: str) -> list[Party]:
+        """ "the two nations" after two states were named as parties in the same sentence stands for them."""
+        found: list[Party] = []
+        for i in sorted((i for i in self.parties if self.doc[i].idx < at), reverse=True):
+            if not _argument(self.doc[i], self, self.r):
+                continue
+            for p in self.parties[i]:
+                if p.via is None and all(p.country != q.country for q in found):
+                    found.append(Party(p.country, phrase, p.country, at=self.doc[i].idx))
+        return found[:2] if len(found) >= 2 else []
+
+    def _place_plural(self, token: Any) -> None:
+        """ "they", "their" stand for a state only through plural state nouns named before them in the sentence
+        ("U.S. authorities said they would ...")."""
+        for i in sorted((i for i in self.parties if i < token.i), reverse=True):
+            if self.doc[i].lower_ in self.r.state_nouns and self.doc[i].lower_.endswith("s"):
+                first = self.parties[i][0]
+                self._place(token, [Party(first.country, token.text, self.doc[i].text)])
+                return
 
     def _new_clause(self, parties: list[Party], pronoun: Any) -> bool:
         """Whether the pronoun sits in another clause than the nearest antecedent in the sentence: within one
@@ -682,6 +713,9 @@ def _arguments(
                 for o in c.children:
                     if o.dep_ == "pobj":
                         patients += _holding(o, holders, cue_roots, r, modifier=False)
+            elif hit.cue.category == "CONSULT" and dep == "dobj" and not holders.of(c):
+                # what is discussed is a topic ("to discuss the Iranian presence"); partners come with "with"
+                patients += _prep_objects(c, hit, holders, cue_roots, r, force, r.between_preps | {"with"})[1]
             else:
                 patients += _holding(c, holders, cue_roots, r, modifier=False, force=force)
                 if dep == "dobj":
@@ -800,7 +834,7 @@ def _inherited(
                 for o in c.children:
                     subjects += _holding(o, holders, cue_roots, r, modifier=False)
             elif c.dep_ == "prep" and c.i != t.i:
-                objects += _prep(c, hit, holders, cue_roots, r, hit.cue.quad == 4, False)[1]
+                objects += _prep(c, hit, holders, cue_roots, r, hit.cue.quad == 4, False, hit.cue.quad in (2, 4))[1]
             elif c.dep_ == "dobj" and c.i != t.i:  # "engaged Pakistani soldiers in a firefight"
                 objects += _holding(c, holders, cue_roots, r, modifier=False, force=hit.cue.quad == 4)
             elif c.dep_ == "dative":
