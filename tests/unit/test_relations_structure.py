@@ -64,7 +64,10 @@ def test_a_dateline_is_not_an_actor() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Beijing criticised Australia and New Zealand for interfering in its internal affairs.", {"AUS-CHN", "CHN-NZL"}),
+        (
+            "Beijing criticised Australia and New Zealand for interfering in its internal affairs.",
+            {"AUS-CHN", "CHN-NZL"},
+        ),
         ("Seoul accused Japan and China of violating its airspace.", {"CHN-KOR", "JPN-KOR"}),
         ("Iran condemned Israel and the United States over the drone strike.", {"IRN-ISR", "IRN-USA"}),
     ],
@@ -118,7 +121,7 @@ def test_a_cue_of_another_clause_does_not_colour_the_pair(text: str, pair: str) 
             "It",
         ),
         (
-            "Officials from Seoul and Tokyo met for three hours. The two countries agreed to resume sharing radar data.",
+            "Officials from Seoul and Tokyo met for three hours. The two countries agreed to share radar data again.",
             "JPN-KOR",
             "JPN",
             "the two countries",
@@ -135,15 +138,32 @@ def test_references_stand_for_an_earlier_actor(text: str, pair: str, country: st
 @pytest.mark.parametrize(
     ("plain", "strong"),
     [
-        ("Turkey condemned Greece's decision to extend its waters.", "Turkey strongly condemned Greece's decision to extend its waters."),
+        (
+            "Turkey condemned Greece's decision to extend its waters.",
+            "Turkey strongly condemned Greece's decision to extend its waters.",
+        ),
         ("Peru rebuked Chile over the fishing dispute.", "Peru sharply rebuked Chile over the fishing dispute."),
-        ("Vietnam criticised the Philippines over the reef.", "Vietnam fiercely criticised the Philippines over the reef."),
+        (
+            "Vietnam criticised the Philippines over the reef.",
+            "Vietnam fiercely criticised the Philippines over the reef.",
+        ),
     ],
 )
 def test_intensifiers_scale_the_score(plain: str, strong: str) -> None:
     (a,) = pairs(plain).values()
     (b,) = pairs(strong).values()
     assert b.score < a.score < 0
+
+
+def test_negation_and_condition_as_the_parse_scopes_them() -> None:
+    refused = pairs("Spain did not at any point during the long summer talks sign the agreement with Morocco.")
+    assert refused["ESP-MAR"].polarity == "conflict"  # a refusal to sign, however far "not" is from "sign"
+    (sure,) = pairs("Argentina will send troops to Uruguay.").values()
+    (conditional,) = pairs("Argentina will send troops to Uruguay unless the crisis ends.").values()
+    assert 0 < conditional.score < sure.score
+    (done,) = pairs("Kenya sanctioned Somalia's ports.").values()
+    (threatened,) = pairs("Kenya would sanction Somalia's ports if the raids continue.").values()
+    assert done.score < threatened.score < 0
 
 
 def test_a_hedge_softens_the_score() -> None:

@@ -28,7 +28,7 @@ import justext
 
 from streams.domain.countries import match_text
 from streams.domain.relations import structure
-from streams.domain.relations.analysis import Pair, cue_hits
+from streams.domain.relations.analysis import Hit, Pair, cue_hits
 from streams.domain.relations.judge import PairFinding, judge
 from streams.domain.relations.lexicon import lexicon
 from streams.domain.relations.parser import parse
@@ -77,7 +77,7 @@ class _Candidate:
     start: int
     sentence: str
     mentions: list[structure.Mention]
-    hits: list[structure.Hit]
+    hits: list[Hit]
 
 
 @dataclass
@@ -144,9 +144,11 @@ def _prepare(a: ArticleText) -> _Prepared | Reading:
     for index, (start, end) in enumerate(sentence_spans(article)):
         inside: list[structure.Mention] = []
         while k < len(mentions) and mentions[k].start < end:
-            m = mentions[k]
-            if m.start >= start and m.country is not None:
-                inside.append(structure.Mention(m.start - start, m.end - start, m.country, m.kind, m.text))
+            found = mentions[k]
+            if found.start >= start and found.country is not None:
+                inside.append(
+                    structure.Mention(found.start - start, found.end - start, found.country, found.kind, found.text)
+                )
             k += 1
         prepared.history.append((index, start, inside))
         countries = {m.country for m in inside}

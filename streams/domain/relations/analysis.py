@@ -41,6 +41,13 @@ def cue_hits(sentence: str, spans: list[tuple[int, int]], lex: Lexicon) -> list[
     return _find_hits(lower, spans, lex, funcs, boundaries)
 
 
+def rescoped(hit: Hit, role: str) -> Hit:
+    """The hit as if `role` ("negators", "hypothetical") had been found before its cue: for a negation or a
+    condition that the parse scopes over the cue but that the words before it do not show."""
+    plain = _modified("", hit.start, hit.end, hit.cue.pattern, hit.cue, {role})
+    return plain._replace(label=plain.label.replace(hit.cue.pattern, hit.label, 1))
+
+
 def _function_words(lower: str, lex: Lexicon) -> list[Func]:
     out: list[Func] = []
     for m in lex.func_pattern.finditer(lower):

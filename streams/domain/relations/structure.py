@@ -17,6 +17,7 @@ the actors `Resolver` finds for them in the sentences before.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from streams.domain.relations.analysis import Hit
+from streams.domain.relations.analysis import Hit, rescoped
 
 # Dependency labels (ClearNLP, as spaCy's English models use them).
 _SUBJECT = frozenset({"nsubj", "csubj", "expl"})
@@ -224,7 +225,8 @@ def _on_paths(
         for b, pb in eligible[n + 1 :]:
             if _coordinated(a, b):
                 continue
-            pairs = sorted({(x, y) if x < y else (y, x) for x in {p.country for p in pa} for y in {q.country for q in pb} if x != y})
+            ours, theirs = {p.country for p in pa}, {q.country for q in pb}
+            pairs = sorted({(x, y) if x < y else (y, x) for x in ours for y in theirs if x != y})
             pairs = [pair for pair in pairs if pair not in related]
             if not pairs:
                 continue
@@ -243,9 +245,9 @@ def _on_paths(
 def _under_subject(token: Any, cue: Any) -> bool:
     """Whether the token lies inside the subject (or the by-agent) of the cue."""
     for c in cue.children:
-        if c.dep_ in _SUBJECT | {"agent"} or (c.dep_ in _MODIFIER and c.i < cue.i):
-            if c.left_edge.i <= token.i <= c.right_edge.i:
-                return True
+        acting = c.dep_ in _SUBJECT | {"agent"} or (c.dep_ in _MODIFIER and c.i < cue.i)
+        if acting and c.left_edge.i <= token.i <= c.right_edge.i:
+            return True
     return False
 
 
@@ -338,19 +340,21 @@ def _distance(a: Any, b: Any) -> int:
 
 def _dated_before(token: Any, year: int) -> bool:
     """Whether the cue's own phrase carries a year before `year` ("the 1982 war", "the war (1982)")."""
-    for t in token.subtree:
-        if len(t.text) == 4 and t.text.isdigit() and 1800 <= int(t.text) < year:
-            return True
-    return False
+    return any(len(t.text) == 4 and t.text.isdigit() and 1800 <= int(t.text) < year for t in token.subtree)
+
+
+def _words(doc: Any) -> set[str]:
+    """The sentence's words and word pairs, lower case."""
+    return {t.lower_ for t in doc} | {f"{a.lower_} {b.lower_}" for a, b in itertools.pairwise(doc)}
 
 
 def _sport_signs(doc: Any, r: Roles) -> bool:
-    words = {t.lower_ for t in doc} | {f"{a.lower_} {b.lower_}" for a, b in zip(doc, doc[1:], strict=False)}
+    words = _words(doc)
     return bool(words & (r.sport_terms | r.sport_words)) or bool(_SCORE.search(doc.text))
 
 
 def _sporty(doc: Any, r: Roles) -> bool:
-    words = {t.lower_ for t in doc} | {f"{a.lower_} {b.lower_}" for a, b in zip(doc, doc[1:], strict=False)}
+    words = _words(doc)
     return bool(words & r.sport_terms) or len(words & r.sport_words) + bool(_SCORE.search(doc.text)) >= 2
 
 
@@ -592,7 +596,7 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
             agents, extra = inherited
             patients = patients or extra
             indirect = True
-    hit = _scaled(token, hit, r)
+    hit = _scoped(token, _scaled(token, hit, r))
     act = Act(hit, [], indirect=indirect)
     if len({p.country for p in between}) >= 2:
         _within(act, between)
@@ -611,7 +615,9 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
                 act.pairs.append(pair)
                 act.initiator[pair] = initiator
         act.references.extend(p for p in agents + patients if p.via is not None)
-    elif len({a.country for a in agents}) >= 2 and (hit.cue.recip or hit.trend is not None) and not hit.cue.weak:
+    elif len({a.country for a in agents}) >= 2 and not hit.cue.weak and (
+        hit.cue.recip or hit.trend is not None or _on_each_other(token, hit, r)
+    ):
         # "X and Y signed"; a vague word ("imports by X and Y", "trade") relates its parties only through
         # "between"
         _within(act, agents)
@@ -640,6 +646,17 @@ def _subjects(verb: Any, holders: _Holders, cue_roots: dict[int, Hit], r: Roles)
     return _unique(
         [p for c in verb.children if c.dep_ in _SUBJECT for p in _holding(c, holders, cue_roots, r, modifier=False)]
     )
+
+
+def _on_each_other(token: Any, hit: Hit, r: Roles) -> bool:
+    """ "X and Y cut ties", "X and Y restored relations", "X and Y expelled each other's envoys": an act on
+    the relationship itself, or on each other, is mutual."""
+    for c in _phrase_children(token, hit):
+        words = {t.lower_ for t in c.subtree}
+        if words & {"ties", "relations", "relationship"} or {"each", "other"} <= words or "another" in words:
+            return True
+    span = token.doc.char_span(hit.start, hit.end, alignment_mode="expand")
+    return span is not None and bool({t.lower_ for t in span} & {"ties", "relations", "relationship"})
 
 
 def _within(act: Act, parties: list[Party]) -> None:
@@ -847,6 +864,31 @@ def _inherited(
             return None
         t = head
     return None
+
+
+_MODAL_PREFIXES = ("not ", "threat:", "intent:", "possible:", "request:", "demand:", "ending ")
+
+
+def _scoped(token: Any, hit: Hit) -> Hit:
+    """Negation and condition as the parse scopes them: a `neg` on the cue or on the verb whose object it is
+    ("did not sign the deal" when the words before the cue do not show it), an "if"/"unless" clause on it
+    ("will send troops unless the crisis ends")."""
+    if hit.label.startswith(_MODAL_PREFIXES) or hit.trend is not None:
+        return hit
+    scope = [token] + ([token.head] if token.dep_ in {"dobj", "xcomp", "pobj"} else [])
+    negations = [
+        c
+        for t in scope
+        for c in t.children
+        if c.dep_ == "neg" or (c.dep_ == "aux" and any(g.dep_ == "neg" for g in c.children))
+    ]
+    if negations:
+        return rescoped(hit, "negators")
+    for t in scope:
+        for c in t.children:
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in {"if", "unless"} for m in c.children):
+                return rescoped(hit, "hypothetical")
+    return hit
 
 
 def _scaled(token: Any, hit: Hit, r: Roles) -> Hit:
