@@ -71,3 +71,12 @@ def test_long_lines_without_newlines_are_handled() -> None:
     body = ("Subscribe to the report that ministers discussed with share holders today. " * 2600).strip()
     cleaned = clean_article(RawArticle(id="one-line", body=body), max_body_bytes=1_000_000)
     assert cleaned.text.startswith("Subscribe to the report")
+
+
+def test_a_refusal_of_a_hundred_thousand_menu_lines_counts_them_all() -> None:
+    # Only the first few hundred distinct lines are described (each is tried against the whole lexicon: all
+    # 100,000 took ten seconds), but the count covers every line.
+    body = "\n".join(f"Section {n}" for n in range(100_000))
+    reason = _reason(RawArticle(id="menus", body=body), max_body_bytes=10_000_000)
+    assert reason.startswith("no article text found (100000 lines removed: ")
+    assert "short line (menu item or label)" in reason

@@ -36,6 +36,8 @@ _YEAR_OR_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}
 _OPENING_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 # "Other headline | Site": a link to another page, or a menu, when the line is short and not a sentence.
 _PIPE = " | "
+# Distinct lines a refusal describes (describe_removed).
+_DESCRIBED_LINES = 500
 # Enough words of running text to tell the page's language from its stop words.
 _LANGUAGE_SAMPLE_WORDS = 200
 _WORD_EDGE = ".,:;!?\"'()[]"
@@ -239,22 +241,24 @@ def clean_flattened(
 
 def describe_removed(texts: list[str], headlines: list[str]) -> str:
     """What the lines of a page that yielded no story were, for the dead letter: "6 lines removed: 3 short
-    line (menu item or label), 1 account link, ..."."""
+    line (menu item or label), 1 account link, ...". Only the first _DESCRIBED_LINES distinct lines are
+    looked at (each is tried against every phrase of the lexicon); the rest are counted."""
     lexicon_ = lexicon()
+    short_words = thresholds().short_words
     kinds: Counter[str] = Counter()
-    for text in texts:
-        folded = text.lower().strip(EDGE_PUNCTUATION)
+    lines = Counter(text.lower().strip(EDGE_PUNCTUATION) for text in texts)
+    for folded, count in islice(lines.items(), _DESCRIBED_LINES):
         kind = lexicon_.describe(folded)
         if kind is None:
             if folded in headlines:
                 kind = "headline"
             elif _is_dateline(folded):
                 kind = "dateline"
-            elif folded.count(" ") + 1 < thresholds().short_words:
+            elif folded.count(" ") + 1 < short_words:
                 kind = "short line (menu item or label)"
             else:
                 kind = "line that does not read as story text"
-        kinds[kind] += 1
+        kinds[kind] += count
     shown = ", ".join(f"{count} {kind}" for kind, count in kinds.most_common(6))
-    more = ", ..." if len(kinds) > 6 else ""
+    more = ", ..." if len(kinds) > 6 or len(lines) > _DESCRIBED_LINES else ""
     return f"{len(texts)} line{'s' if len(texts) != 1 else ''} removed: {shown}{more}"
