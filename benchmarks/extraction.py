@@ -52,8 +52,8 @@ Counts = tuple[float, float, float]
 
 # The choices made fold by fold, simplest first (a tie goes to the simpler one).
 HTML_GRID = [
-    Settings(precision=precision, drop_furniture=bool(words), story_furniture_max_words=words)
-    for words, precision in itertools.product((0, 12, 20, 30), (False, True))
+    Settings(focus=focus, fallbacks=fallbacks, drop_furniture=bool(words), story_furniture_max_words=words)
+    for words, fallbacks, focus in itertools.product((0, 20, 30), (True, False), ("balanced", "precision", "recall"))
 ]
 TEXT_GRID = [
     Settings(min_story_score=score, furniture_max_words=words)
@@ -180,7 +180,8 @@ def describe(settings: Settings, is_html: bool) -> str:
     if not is_html:
         return f"min_story_score={settings.min_story_score} furniture_max_words={settings.furniture_max_words}"
     parts = [
-        ("precision", settings.precision),
+        (settings.focus, settings.focus != "balanced"),
+        ("no-fallbacks", not settings.fallbacks),
         (f"furniture<={settings.story_furniture_max_words}w", settings.drop_furniture),
     ]
     return "+".join(name for name, on in parts if on) or "plain"

@@ -69,13 +69,23 @@ def _run_trafilatura(html: str, tree: HtmlElement, page_chars: int, settings: Se
     then returns nothing); then its balanced mode, with the rescues precision mode skips, whose text must be
     at least recheck_min_chars long (below that its rescues return menus). A retry replaces an empty text, or
     a short one when it is clearly longer."""
-    text = trafilatura.extract(tree, include_comments=False, favor_precision=settings.precision) or ""
-    if not settings.precision:
+    precision = settings.focus == "precision"
+    text = (
+        trafilatura.extract(
+            tree,
+            include_comments=False,
+            favor_precision=precision,
+            favor_recall=settings.focus == "recall",
+            fast=not settings.fallbacks,
+        )
+        or ""
+    )
+    if not precision:
         return text
     limits = thresholds()
     if text and (len(text) >= limits.recheck_max_chars or len(text) >= limits.recheck_page_share * page_chars):
         return text
-    for balanced in (False, True):
+    for balanced in (False, True) if settings.fallbacks else (True,):
         fresh = load_html(html)
         if fresh is None:
             break

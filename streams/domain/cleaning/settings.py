@@ -6,12 +6,17 @@ data/thresholds.json."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 
 @dataclass(frozen=True)
 class Settings:
     # HTML
-    precision: bool = True  # trafilatura's favor_precision, with a balanced run where it is short (html.py)
+    # trafilatura's trade-off: "precision" (favor_precision, with second runs where it is unsure: html.py),
+    # "balanced" or "recall" (favor_recall); and whether it compares its result with readability's and
+    # jusText's (its fallbacks; without them, fast=True).
+    focus: Literal["precision", "balanced", "recall"] = "precision"
+    fallbacks: bool = True
     drop_furniture: bool = True  # lines of trafilatura's text that read as furniture (flattened.judge_page)
     # Longest line (in words) in which a furniture phrase found inside it counts, within the story trafilatura
     # cut out; None is data/thresholds.json's story_furniture_max_words.
