@@ -3,7 +3,7 @@
 Interface used by the pipeline:
 
     class RejectedArticle(ValueError)          # .reason: str — why the article cannot be processed
-    def clean_article(raw: RawArticle, *, max_body_bytes: int) -> CleanText
+    def clean_article(raw: RawArticle, *, max_body_bytes: int, settings: Settings = DEFAULT_SETTINGS) -> CleanText
     @dataclass(frozen=True) class CleanText:  title: str | None; text: str
     class DuplicateIndex:                      # bounded memory, time-to-live in event time
         def __init__(self, *, max_entries: int = 100_000, ttl: timedelta = timedelta(days=7),
@@ -13,6 +13,7 @@ Interface used by the pipeline:
 
 Modules: article (dispatch), html (pages), flattened (the line judge for text a scraper flattened), span (which
 run of lines is the story), headline, furniture and stopwords (lexicons), thresholds (the judge's weights),
+settings (which parts run, chosen fold by fold by benchmarks/extraction.py),
 unicode (mojibake, quotes, spacing), guard (hostile input), dedup (SimHash index). Data files in data/.
 `CleanText.title` carries the headline; `text` is the story without it.
 """

@@ -1,13 +1,13 @@
-"""Story text from a page's HTML: trafilatura set for news, a second run where it is unsure, the headline
-kept out of the body.
+"""Story text from a page's HTML: trafilatura set for news, second runs where it is unsure, the headline kept
+out of the body.
 
-trafilatura runs without comments (reader comments are not the story) and, by default, in its precision mode
-(it drops teaser lists and link blocks it would otherwise keep). Its precision mode also skips the rescues
-of its balanced mode (the baseline rescue of a short result, and the recall retry of a result that covers
-little of the page), so where the precision run is short for its page it is not trusted: trafilatura runs
-again in balanced mode, and the longer result is kept when it is clearly longer (the same gate and ratio as
-trafilatura's own recall retry, data/thresholds.json). Whatever the layer on top does (the headline, lines
-that read as furniture), it never leaves less than trafilatura gave when it is not confident.
+trafilatura runs without comments (reader comments are not the story), in its precision mode and with its
+fallbacks (benchmarks/extraction.py chooses these among its trade-offs fold by fold). Precision mode skips
+the rescues of the balanced mode (the baseline rescue of a short result, the recall retry of a result that
+covers little of the page), and on a short story above longer teasers it returns nothing; so where the
+precision run is empty, or short for its page, it is not trusted and trafilatura runs again (_run_trafilatura;
+the gate and ratio are trafilatura's own for its recall retry, data/thresholds.json). The layer on top drops
+the headline once at the top and lines that read as furniture, but never most of what trafilatura kept.
 """
 
 from __future__ import annotations
