@@ -27,10 +27,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import subprocess
-import tempfile
 import random
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -39,8 +39,8 @@ from typing import Any
 
 import orjson
 
-from streams.domain.relations import relate
 from streams.domain.relations import parser as relation_parser
+from streams.domain.relations import relate
 from streams.models import AnalyzedArticle, Relation
 from streams.pipeline import analyze_events
 
@@ -228,6 +228,38 @@ def speed(n: int, bodies: list[bytes]) -> None:
         )
 
 
+def candidate_rule(lines: list[bytes], rows: list[dict[str, Any]]) -> None:
+    """What reading sentences that name one country and a reference ("its", "the two countries") costs and
+    gives: candidates parsed and sentence-gold pairs found, with the rule and without it."""
+    import streams.domain.relations as relations
+
+    sentences = [orjson.dumps({"id": row["id"], "body": row["text"]}) for row in rows]
+    original = relations._refers
+    figures = {}
+    for name, refers in (("with references", original), ("two countries only", lambda *_args: False)):
+        relations._refers = refers  # type: ignore[assignment]
+        try:
+            before = relation_parser.stats.sentences
+            started = time.perf_counter()
+            analyze_batched(lines)
+            elapsed = time.perf_counter() - started
+            parsed = relation_parser.stats.sentences - before
+            found = analyze_batched(sentences)
+        finally:
+            relations._refers = original
+        recall = sum(
+            any(r.pair == g["pair"] for r in result.relations)
+            for result, row in zip(found, rows, strict=True)
+            for g in row["gold"]
+        ) / sum(len(row["gold"]) for row in rows)
+        figures[name] = (parsed / len(lines), len(lines) / elapsed, recall)
+    for name, (per_article, rate, recall) in figures.items():
+        print(
+            f"  candidate rule, {name:18s}: {per_article:.2f} parsed sentences per article body, "
+            f"{rate:.0f} bodies/s, sentence pair recall {recall:.3f}"
+        )
+
+
 def articles(gold_path: Path, pages: Path, errors: int) -> list[bytes]:
     """Score the article bodies with the yardstick's own scripts; returns the analyze input lines."""
     tools = gold_path.parent
@@ -343,6 +375,8 @@ def main() -> None:
             print(f"sentences, {name}: clean + relate (analyze) on each gold sentence as a raw event:")
             evaluate(chosen, 0, through_analyze)
     bodies = articles(args.articles, args.pages, args.errors) if args.articles else []
+    if bodies:
+        candidate_rule(bodies, rows)
     if args.cameo:
         cameo_agreement(args.cameo)
     if args.speed_articles:

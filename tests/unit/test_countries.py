@@ -10,7 +10,7 @@ from streams.domain.countries import find_countries
 
 
 def countries(text: str, at: date | None = None) -> list[str | None]:
-    return [m.country for m in find_countries(text, at=at) if m.kind != "media"]
+    return [m.country for m in find_countries(text, at=at) if m.kind not in {"media", "state_media"}]
 
 
 @pytest.mark.parametrize(
@@ -45,7 +45,7 @@ def test_a_newspaper_named_after_a_country_is_not_that_country_acting() -> None:
 
 def test_the_north_korean_state_agency_is_not_south_korea() -> None:
     mentions = find_countries("The Korean Central News Agency said the launch succeeded.")
-    assert [(m.country, m.kind) for m in mentions] == [("PRK", "media")]
+    assert [(m.country, m.kind) for m in mentions] == [("PRK", "state_media")]
 
 
 def test_korean_alone_needs_context() -> None:

@@ -188,6 +188,12 @@ def test_direction_says_who_acted_on_whom(text: str, pair: str, initiator: str) 
     assert relation.evidence[0].initiator == initiator
 
 
+def test_a_state_outlet_acts_only_as_the_subject() -> None:
+    assert set(pairs("Xinhua on Monday accused Canada of meddling in the trade talks.")) == {"CAN-CHN"}
+    assert pairs("Canada expelled the diplomats, according to Xinhua.") == {}
+    assert pairs("The Korea Herald criticised Japan over the export curbs.") == {}
+
+
 def test_a_mutual_act_has_no_direction() -> None:
     relation = pairs("Chile and Argentina signed a treaty on their shared glaciers.")["ARG-CHL"]
     assert relation.initiator is None and relation.target is None

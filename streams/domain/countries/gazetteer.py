@@ -20,7 +20,7 @@ from streams.domain.countries.trie import normalise, spellings, trie_regex
 
 # kind values: name, demonym, capital... as in names.tsv; "leader"; "media" (attribution, never an actor);
 # "none" (shadows a country name inside a longer non-country phrase).
-NON_ACTOR_KINDS = frozenset({"media", "none"})
+NON_ACTOR_KINDS = frozenset({"media", "state_media", "none"})
 
 
 @dataclass(frozen=True, slots=True)

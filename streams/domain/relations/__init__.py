@@ -131,7 +131,9 @@ def _prepare(a: ArticleText) -> _Prepared | Reading:
     if a.title and not a.text.lstrip().startswith(a.title.strip()):
         article = a.title.strip() + "\n" + a.text
     at = a.published_at.date() if a.published_at is not None else None
-    mentions = [m for m in match_text(article, at=at) if m.is_actor]
+    # A state's news agency is an actor only as the subject of an act ("KCNA denounced ..."); structure.py
+    # keeps it there and nowhere else (not in "according to Xinhua").
+    mentions = [m for m in match_text(article, at=at) if m.is_actor or m.kind == "state_media"]
     roles = structure.roles()
     year = a.published_at.year if a.published_at is not None else None
     prepared = _Prepared(article, [], offtopic=_offtopic(article, roles), year=year)

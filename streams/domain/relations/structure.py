@@ -54,6 +54,7 @@ class Roles:
     sport_words: frozenset[str]
     market_terms: frozenset[str]
     military_objects: frozenset[str]
+    relational_objects: frozenset[str]
     peaceful_missions: frozenset[str]
     intensifiers: dict[str, float]
     senses: dict[str, dict[str, tuple[str, float, int]]]
@@ -82,6 +83,7 @@ def roles() -> Roles:
         sport_words=frozenset(raw["sport_words"]),
         market_terms=frozenset(raw["market_terms"]),
         military_objects=frozenset(raw["military_objects"]),
+        relational_objects=frozenset(raw["relational_objects"]),
         peaceful_missions=frozenset(raw["peaceful_missions"]),
         intensifiers={k: float(v) for k, v in raw["intensifiers"].items()},
         senses={
@@ -152,6 +154,7 @@ def read(
             cue_roots[span.root.i] = hit
     holders = _Holders(doc, r, resolve)
     holders.cues = cue_roots
+    doc.user_data["cue_roots"] = cue_roots
     spans = [doc.char_span(m.start, m.end, alignment_mode="expand") for m in mentions]
     holders.mention_tokens.update(t.i for span in spans if span is not None for t in span)
     for m, span in zip(mentions, spans, strict=True):
@@ -171,10 +174,12 @@ def read(
             del cue_roots[root]
     acts: list[Act] = []
     silent: dict[int, Hit] = {}  # cues that relate no one themselves
+    senseless: set[int] = set()  # cues not relational in this sentence ("launched a phone", "resumed hearings")
     for root, hit in [*cue_roots.items(), *trends]:
         token = doc[root]
         sensed = _sense(token, hit, r)
         if sensed is None:
+            senseless.add(root)
             continue
         if year is not None and _dated_before(token, year - r.history_years):
             continue
@@ -195,7 +200,9 @@ def read(
     unread = {
         i: h
         for i, h in cue_roots.items()
-        if h not in {a.hit for a in acts} and not (year is not None and _dated_before(doc[i], year - r.history_years))
+        if h not in {a.hit for a in acts}
+        and i not in senseless
+        and not (year is not None and _dated_before(doc[i], year - r.history_years))
     }
     acts.extend(_on_paths(doc, holders, unread, {p for a in acts for p in a.pairs}, r))
     if not acts:
@@ -278,6 +285,7 @@ def _cue_on_path(a: Any, b: Any, cue_roots: dict[int, Hit]) -> Hit | None:
 
 def _coordinated(a: Any, b: Any) -> bool:
     """Whether two tokens are conjuncts of one coordination ("France and Germany")."""
+
     def first(t: Any) -> int:
         while t.dep_ in _THROUGH and t.head.i != t.i:
             t = t.head
@@ -372,6 +380,7 @@ class _Holders:
         self.mention_tokens: set[int] = set()
         self.modifier_only: set[int] = set()  # parties held as a modifier: read only by the noun they modify
         self.cues: dict[int, Hit] = {}  # the sentence's cues by the token that heads each
+        self.posts: dict[int, list[Party]] = {}  # "ambassador to X": X, by the envoy's token
         self.state_marked = False
 
     def any_actor(self) -> bool:
@@ -380,6 +389,13 @@ class _Holders:
     def add_mention(self, m: Mention, span: Any) -> None:
         if _dateline(self.doc, span, m):
             return
+        if m.kind == "state_media":
+            root = span.root
+            while root.dep_ in {"appos", "compound"} and root.head.i != root.i:
+                root = root.head
+            if root.dep_ != "nsubj":
+                return  # a state outlet cited, not acting
+            self.state_marked = True
         if m.kind in {"leader", "body", "military"}:
             self.state_marked = True
         self._place(span.root, [Party(m.country)])
@@ -487,7 +503,10 @@ class _Holders:
                     return
                 if governor.lower_ in self.r.state_nouns and governor.i not in self.mention_tokens:
                     if prep in {"to", "at", "toward", "towards"}:
-                        return  # "China's ambassador to Britain": the post, not a party
+                        # "China's ambassador to Britain": the post; the host is a party only when the envoy
+                        # is acted on ("recalled its ambassador to Algeria")
+                        self.posts.setdefault(governor.i, []).extend(parties)
+                        return
                     if prep in {"of", "from", "in"}:  # "officials from Russia", "the government in Kabul"
                         self.state_marked = True
                         t = governor
@@ -530,6 +549,9 @@ def _peaceful(token: Any, r: Roles) -> bool:
     return any(t.lower_ in r.peaceful_missions for t in scope)
 
 
+_RESUMPTIONS = frozenset(
+    "resume resumes resumed resuming restore restores restored restoring reopen reopens reopened reopening".split()
+)
 _FORCE_IF_ARMED = frozenset({"launch", "launches", "launched", "launching", "fire", "fires", "fired", "firing"})
 
 
@@ -559,6 +581,12 @@ def _sense(token: Any, hit: Hit, r: Roles) -> Hit | None:
         # troops deployed on a peacekeeping or relief mission are aid, not a show of force
         cue = type(hit.cue)(f"{hit.cue.pattern} (peacekeeping)", "AID", 5.0, 2, hit.cue.recip, hit.cue.weak)
         return Hit(hit.start, hit.end, cue, 5.0, 2, f"{hit.label} (peacekeeping)", None)
+    if (
+        surface in _RESUMPTIONS
+        and not (objects & r.relational_objects)
+        and not any(c.i in token.doc.user_data.get("cue_roots", ()) for c in token.children)
+    ):
+        return None  # "resumed hearings", "reopened the museum": no relationship resumed
     if surface in _FORCE_IF_ARMED:
         if objects & r.military_objects:
             return hit
@@ -615,8 +643,10 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
                 act.pairs.append(pair)
                 act.initiator[pair] = initiator
         act.references.extend(p for p in agents + patients if p.via is not None)
-    elif len({a.country for a in agents}) >= 2 and not hit.cue.weak and (
-        hit.cue.recip or hit.trend is not None or _on_each_other(token, hit, r)
+    elif (
+        len({a.country for a in agents}) >= 2
+        and not hit.cue.weak
+        and ((hit.cue.recip and hit.cue.category in _MUTUAL) or hit.trend is not None or _on_each_other(token, hit, r))
     ):
         # "X and Y signed"; a vague word ("imports by X and Y", "trade") relates its parties only through
         # "between"
@@ -646,6 +676,11 @@ def _subjects(verb: Any, holders: _Holders, cue_roots: dict[int, Hit], r: Roles)
     return _unique(
         [p for c in verb.children if c.dep_ in _SUBJECT for p in _holding(c, holders, cue_roots, r, modifier=False)]
     )
+
+
+# Acts two states do together ("X and Y met", "signed", "fought"); praising, aiding or offering are done to a
+# third party even when the lexicon calls the word mutual, so "X and Y offered help" pairs neither with the other.
+_MUTUAL = frozenset({"CONSULT", "AGREE", "COOPERATE", "ASSAULT", "REJECT", "REL", "TREND"})
 
 
 def _on_each_other(token: Any, hit: Hit, r: Roles) -> bool:
@@ -735,10 +770,11 @@ def _arguments(
                 patients += _prep_objects(c, hit, holders, cue_roots, r, force, r.between_preps | {"with"})[1]
             else:
                 patients += _holding(c, holders, cue_roots, r, modifier=False, force=force)
+                patients += holders.posts.get(c.i, [])
                 if dep == "dobj":
                     # "signed a deal with Y": the object's complements name the other party; of an object that is
                     # itself an act ("condemned the attack on Z") only a partner does, not the act's own target
-                    partners = r.between_preps | {"with"} if c.i in cue_roots else None
+                    partners = r.between_preps | {"with", "to"} if c.i in cue_roots else None
                     patients += _prep_objects(c, hit, holders, cue_roots, r, force, partners)[1]
         elif dep == "agent":
             for o in c.children:
@@ -858,6 +894,11 @@ def _inherited(
                 pobjs = [o for o in c.children if o.dep_ == "pobj"]
                 for o in pobjs or [c]:  # "gave Canada a deadline" has no preposition
                     objects += _holding(o, holders, cue_roots, r, modifier=False)
+        if not subjects and t.dep_ == "acl":
+            # "Germany's decision to halt exports": the noun's owner decides
+            subjects = holders.owned(head) + [
+                p for c in head.children if c.dep_ in _MODIFIER for p in _modifiers(c, holders)
+            ]
         if subjects:
             return _unique(subjects), _unique(objects) if light else []
         if head.dep_ not in {"xcomp", "conj", "advcl", "pcomp", "ccomp"} and not light:
