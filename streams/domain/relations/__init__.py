@@ -88,6 +88,7 @@ class _Prepared:
     history: list[tuple[int, int, list[structure.Mention]]] = field(default_factory=list)
     offtopic: bool = False
     year: int | None = None
+    actors: dict[int, set[int]] = field(default_factory=dict)  # parsed sentences: their actor mentions' starts
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
@@ -194,6 +195,8 @@ def _read(p: _Prepared, docs: list[object]) -> list[Relation]:
         resolve = _resolver(p, candidate, found_pairs, counts)
         per_pair: dict[Pair, PairFinding] = {}
         acts = structure.read(doc, candidate.mentions, candidate.hits, resolve, offtopic=p.offtopic, year=p.year)
+        # a later "it" stands for a state that acted here, not for one named as a port's or a firm's
+        p.actors[candidate.index] = doc.user_data.get("actor_starts", set())
         for act in acts:
             for pair in act.pairs:
                 f = per_pair.setdefault(pair, PairFinding([], [], [], indirect=True))
@@ -219,8 +222,8 @@ def _resolver(
         """Actor mentions before `at` in this sentence and in the few before it, nearest first."""
         out = [m for m in reversed(candidate.mentions) if m.end <= at]
         for index, _start, inside in reversed(p.history[max(0, candidate.index - window) : candidate.index]):
-            del index
-            out.extend(reversed(inside))
+            actors = p.actors.get(index)
+            out.extend(m for m in reversed(inside) if actors is None or m.start in actors)
         return out
 
     def resolve(phrase: str, at: int) -> list[structure.Party]:

@@ -161,6 +161,7 @@ def read(
         if span is not None:
             holders.add_mention(m, span)
     holders.add_references()
+    doc.user_data["actor_starts"] = holders.actor_starts  # for references from later sentences
     if not holders.any_actor():
         return []
     if (offtopic or _sporty(doc, r)) and not holders.state_marked:
@@ -381,6 +382,7 @@ class _Holders:
         self.modifier_only: set[int] = set()  # parties held as a modifier: read only by the noun they modify
         self.cues: dict[int, Hit] = {}  # the sentence's cues by the token that heads each
         self.posts: dict[int, list[Party]] = {}  # "ambassador to X": X, by the envoy's token
+        self.actor_starts: set[int] = set()  # mentions in a role a state can hold, by where they start
         self.state_marked = False
 
     def any_actor(self) -> bool:
@@ -398,7 +400,11 @@ class _Holders:
             self.state_marked = True
         if m.kind in {"leader", "body", "military"}:
             self.state_marked = True
+        before = {i: len(v) for i, v in self.parties.items()}
         self._place(span.root, [Party(m.country)])
+        placed = [i for i, v in self.parties.items() if len(v) > before.get(i, 0)]
+        if any(i not in self.modifier_only for i in placed):
+            self.actor_starts.add(m.start)
 
     def add_references(self) -> None:
         text = self.doc.text.lower()
