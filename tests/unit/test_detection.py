@@ -182,6 +182,15 @@ def test_stationary_noise_raises_no_alert() -> None:
     assert alerts == []
 
 
+def test_relations_below_the_confidence_threshold_are_no_evidence() -> None:
+    unsure = [o.model_copy(update={"confidence": CONFIG.min_confidence / 2}) for o in cool_run(count=8)]
+    _, alerts = feed([*warm_history(), *unsure])
+    assert alerts == []
+    sure = [o.model_copy(update={"confidence": CONFIG.min_confidence}) for o in cool_run(count=8)]
+    _, alerts = feed([*warm_history(), *sure])
+    assert kinds(alerts) == [("CHN-PRK", "cooling", "statistical")]
+
+
 def test_one_shift_gives_one_alert() -> None:
     _, alerts = feed([*warm_history(), *cool_run(count=8), *cool_run(start=T0 + timedelta(days=170), count=30)])
     assert kinds(alerts) == [("CHN-PRK", "cooling", "statistical")]

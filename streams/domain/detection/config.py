@@ -48,6 +48,7 @@ class DetectorConfig(BaseModel):
     min_shift_points: float = _default("min_shift_points")
     min_shift_sigmas: float = _default("min_shift_sigmas")
     episode_gap_days: float = _default("episode_gap_days")
+    min_confidence: float = _default("min_confidence")
     reported_min_confidence: float = _default("reported_min_confidence")
     high_confidence: float = _default("high_confidence")
     min_reported_history: int = _default("min_reported_history")

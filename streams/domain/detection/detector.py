@@ -53,6 +53,9 @@ def observe(
     if obs.duplicate_of is not None:
         state.duplicates += 1
         return state, _move_clock(state, obs.published_at, config)
+    if obs.confidence < config.min_confidence:
+        # too unsure to be evidence (DetectorConfig.min_confidence): it moves the clock like a duplicate
+        return state, _move_clock(state, obs.published_at, config)
 
     state.articles += 1
     article = _pending(obs, config)
