@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import justext
 
@@ -187,7 +188,7 @@ def _offtopic(article: str, roles: structure.Roles) -> bool:
     return topical >= 8 and topical >= 4 * max(state, 1)
 
 
-def _read(p: _Prepared, docs: list[object]) -> list[Relation]:
+def _read(p: _Prepared, docs: list[Any]) -> list[Relation]:
     findings: dict[Pair, list[tuple[str, PairFinding]]] = {}
     found_pairs: list[Pair] = []  # most recent last
     counts: dict[Pair, int] = {}
