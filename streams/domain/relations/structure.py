@@ -55,6 +55,8 @@ class Roles:
     market_terms: frozenset[str]
     military_objects: frozenset[str]
     relational_objects: frozenset[str]
+    resumption_words: frozenset[str]
+    force_if_armed_words: frozenset[str]
     peaceful_missions: frozenset[str]
     intensifiers: dict[str, float]
     senses: dict[str, dict[str, tuple[str, float, int]]]
@@ -84,6 +86,8 @@ def roles() -> Roles:
         market_terms=frozenset(raw["market_terms"]),
         military_objects=frozenset(raw["military_objects"]),
         relational_objects=frozenset(raw["relational_objects"]),
+        resumption_words=frozenset(raw["resumption_words"]),
+        force_if_armed_words=frozenset(raw["force_if_armed_words"]),
         peaceful_missions=frozenset(raw["peaceful_missions"]),
         intensifiers={k: float(v) for k, v in raw["intensifiers"].items()},
         senses={
@@ -555,12 +559,6 @@ def _peaceful(token: Any, r: Roles) -> bool:
     return any(t.lower_ in r.peaceful_missions for t in scope)
 
 
-_RESUMPTIONS = frozenset(
-    "resume resumes resumed resuming restore restores restored restoring reopen reopens reopened reopening".split()
-)
-_FORCE_IF_ARMED = frozenset({"launch", "launches", "launched", "launching", "fire", "fires", "fired", "firing"})
-
-
 def _sense(token: Any, hit: Hit, r: Roles) -> Hit | None:
     """The hit in the sense its arguments give it, or None when the cue is not relational here."""
     surface = token.lower_
@@ -593,7 +591,7 @@ def _sense(token: Any, hit: Hit, r: Roles) -> Hit | None:
         and not any(c.i in token.doc.user_data.get("cue_roots", ()) for c in token.children)
     ):
         return None  # "resumed hearings", "reopened the museum": no relationship resumed
-    if surface in _FORCE_IF_ARMED:
+    if surface in r.force_if_armed_words:
         if objects & r.military_objects:
             return hit
         return None
