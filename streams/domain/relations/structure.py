@@ -586,7 +586,7 @@ def _sense(token: Any, hit: Hit, r: Roles) -> Hit | None:
         cue = type(hit.cue)(f"{hit.cue.pattern} (peacekeeping)", "AID", 5.0, 2, hit.cue.recip, hit.cue.weak)
         return Hit(hit.start, hit.end, cue, 5.0, 2, f"{hit.label} (peacekeeping)", None)
     if (
-        surface in _RESUMPTIONS
+        surface in r.resumption_words
         and not (objects & r.relational_objects)
         and not any(c.i in token.doc.user_data.get("cue_roots", ()) for c in token.children)
     ):
