@@ -55,6 +55,8 @@ class Roles:
     market_terms: frozenset[str]
     military_objects: frozenset[str]
     relational_objects: frozenset[str]
+    collective_nouns: frozenset[str]
+    ending_verbs: frozenset[str]
     resumption_words: frozenset[str]
     force_if_armed_words: frozenset[str]
     peaceful_missions: frozenset[str]
@@ -86,6 +88,8 @@ def roles() -> Roles:
         market_terms=frozenset(raw["market_terms"]),
         military_objects=frozenset(raw["military_objects"]),
         relational_objects=frozenset(raw["relational_objects"]),
+        collective_nouns=frozenset(raw["collective_nouns"]),
+        ending_verbs=frozenset(raw["ending_verbs"]),
         resumption_words=frozenset(raw["resumption_words"]),
         force_if_armed_words=frozenset(raw["force_if_armed_words"]),
         peaceful_missions=frozenset(raw["peaceful_missions"]),
@@ -174,7 +178,8 @@ def read(
         # A vague verb with an act for its object is a light verb: "sent a message", "provided support" say
         # what the object says (and the object takes the verb's subject and objects)
         if hit.cue.weak and any(
-            c.dep_ == "dobj" and c.i in cue_roots and not cue_roots[c.i].cue.weak for c in doc[root].children
+            c.dep_ in {"dobj", "pobj"} and c.i in cue_roots and not cue_roots[c.i].cue.weak
+            for c in _phrase_children(doc[root], hit)
         ):
             del cue_roots[root]
     acts: list[Act] = []
@@ -216,7 +221,7 @@ def read(
 
 
 _MAX_PATH = 5
-_CLAUSE_EDGES = frozenset({"conj", "ccomp", "advcl", "parataxis", "relcl", "csubj"})
+_CLAUSE_EDGES = frozenset({"conj", "ccomp", "advcl", "parataxis", "relcl", "csubj", "acl"})
 
 
 def _on_paths(
@@ -511,6 +516,9 @@ class _Holders:
                 such_as = prep == "as" and head.i > 0 and self.doc[head.i - 1].lower_ == "such"
                 if prep in self.r.list_preps or such_as:
                     return
+                if prep == "of" and governor.lower_ in self.r.collective_nouns and t.lower_ in self.r.state_nouns:
+                    t = governor  # "a group of British lawmakers"
+                    continue
                 if governor.lower_ in self.r.state_nouns and governor.i not in self.mention_tokens:
                     if prep in {"to", "at", "toward", "towards"}:
                         # "China's ambassador to Britain": the post; the host is a party only when the envoy
@@ -920,6 +928,8 @@ def _scoped(token: Any, hit: Hit) -> Hit:
     ("will send troops unless the crisis ends")."""
     if hit.label.startswith(_MODAL_PREFIXES) or hit.trend is not None:
         return hit
+    if token.dep_ in {"nsubj", "nsubjpass"} and token.head.lower_ in roles().ending_verbs:
+        return rescoped(hit, "reversal")  # "the offensive would end", "the truce collapsed"
     scope = [token] + ([token.head] if token.dep_ in {"dobj", "xcomp", "pobj"} else [])
     negations = [
         c
