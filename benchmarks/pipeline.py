@@ -278,8 +278,6 @@ def _fill(rng: random.Random, i: int, j: int, others: Sequence[int], at: datetim
     }
 
 
-
-
 # ---------------------------------------------------------------- measuring
 
 
@@ -325,8 +323,7 @@ def run_inprocess(records: Sequence[Record]) -> InProcess:
     from streams import topics as registry
     from streams.pipeline import Cleaner, Detector, StageError, observations
 
-    cleaner, detector = Cleaner(), Detector()
-    cleaner(registry.RAW.decode(records[0][1]))  # loads the gazetteer, the lexicons and the parser
+    observations(Cleaner()(registry.RAW.decode(records[0][1])))  # loads the gazetteer, lexicons and parser
     cleaner, detector = Cleaner(), Detector()
     found = alerts = duplicates = 0
     wall, cpu = time.perf_counter(), time.process_time()
