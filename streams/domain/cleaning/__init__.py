@@ -11,10 +11,11 @@ Interface used by the pipeline:
         def check(self, article_id: str, text: str, at: datetime) -> tuple[str, str | None]
             # returns (fingerprint hex, id of the earlier article this one duplicates, or None)
 
-Modules: article (dispatch), html (pages), flattened (the line judge for text a scraper flattened), span (which
-run of lines is the story), headline, furniture and stopwords (lexicons), thresholds (the judge's weights),
-settings (which parts run, chosen fold by fold by benchmarks/extraction.py),
-unicode (mojibake, quotes, spacing), guard (hostile input), dedup (SimHash index). Data files in data/.
+Modules: article (dispatch), html (pages), split_body (a story a page split over containers), flattened (the
+line judge for text a scraper flattened), span (which run of lines is the story), headline, furniture and
+stopwords (lexicons), thresholds (the judge's weights), settings (which parts run, chosen fold by fold by
+benchmarks/extraction.py), unicode (mojibake, quotes, spacing), guard (hostile input), dedup (SimHash index).
+Data files in data/.
 `CleanText.title` carries the headline; `text` is the story without it.
 """
 

@@ -7,7 +7,9 @@ the rescues of the balanced mode (the baseline rescue of a short result, the rec
 covers little of the page), and on a short story above longer teasers it returns nothing; so where the
 precision run is empty, or short for its page, it is not trusted and trafilatura runs again (_run_trafilatura;
 the gate and ratio are trafilatura's own for its recall retry, data/thresholds.json). The layer on top drops
-the headline once at the top and lines that read as furniture, but never most of what trafilatura kept.
+the headline once at the top and lines that read as furniture, but never most of what trafilatura kept;
+where the page split its story over several containers of one kind and trafilatura kept the first, it adds
+the rest (split_body.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from trafilatura.utils import load_html
 from streams.domain.cleaning.flattened import judge_page
 from streams.domain.cleaning.headline import headline_variants, is_headline_line
 from streams.domain.cleaning.settings import DEFAULT_SETTINGS, Settings
+from streams.domain.cleaning.split_body import page_paragraphs, recover_split_body
 from streams.domain.cleaning.thresholds import thresholds
 from streams.domain.cleaning.unicode import normalise_line, normalise_text
 
@@ -52,11 +55,6 @@ def page_headline(html: str) -> tuple[str | None, str | None]:
     title_match = _TITLE.search(head)
     page_title = html_entities.unescape(title_match.group(1)).strip() or None if title_match else None
     return og_title, page_title
-
-
-def _paragraph_chars(tree: HtmlElement) -> int:
-    """Length of the text of the page's <p> paragraphs: what a story's text is measured against."""
-    return sum(len(" ".join(element.text_content().split())) for element in tree.iter("p"))
 
 
 def _run_trafilatura(html: str, tree: HtmlElement, page_chars: int, settings: Settings) -> str:
@@ -101,9 +99,12 @@ def extract_from_html(html: str, title: str | None, settings: Settings = DEFAULT
     tree = load_html(html)
     if tree is None:
         return title, ""
-    page_chars = _paragraph_chars(tree)  # before extraction, which prunes the tree in place
+    paragraphs = page_paragraphs(tree)  # before extraction, which prunes the tree in place
+    # What a story's text is measured against: the length of the text of the page's <p> paragraphs.
+    page_chars = sum(len(paragraph.text) for paragraph in paragraphs)
     extracted = _run_trafilatura(html, tree, page_chars, settings)
-    lines = [line.strip() for line in normalise_text(extracted).split("\n") if line.strip()]
+    lines = recover_split_body([line.strip() for line in extracted.split("\n") if line.strip()], paragraphs)
+    lines = [line.strip() for line in normalise_text("\n".join(lines)).split("\n") if line.strip()]
     og_title, page_title = (normalise_line(t) if t else None for t in page_headline(html))
     headline = title or og_title or (headline_variants(page_title)[-1] if page_title else None)
     candidates = [variant for source in (title, og_title, page_title) for variant in headline_variants(source)]

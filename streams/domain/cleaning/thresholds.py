@@ -31,6 +31,7 @@ class Thresholds:
     recheck_accept_ratio: float
     recheck_min_chars: int
     max_furniture_share: float
+    split_body_min_paragraphs: int
 
 
 @cache
