@@ -98,7 +98,7 @@ def watched(settings: Settings) -> Any:
 
 def test_a_hole_in_an_input_without_transactions_is_never_counted_as_done() -> None:
     consumer = watched(Settings(app_id="fixes-test"))
-    raw, clean = TP("articles.raw", 0), TP("articles.clean", 2)
+    raw, clean = TP("articles.raw", 0), TP("relations.observed", 2)
     changelog = TP("fixes-test-pairs-changelog", 0)
 
     async def arrivals() -> None:
@@ -107,7 +107,7 @@ def test_a_hole_in_an_input_without_transactions_is_never_counted_as_done() -> N
 
     asyncio.run(arrivals())
     assert consumer.gaps == [(changelog, 5, 9)]
-    # record 66 of articles.clean, at the committed offset, was dropped; 67 was processed
+    # record 66 of relations.observed, at the committed offset, was dropped; 67 was processed
     consumer._acked[clean], consumer._committed_offset[clean] = [67], 66
 
     async def commits() -> list[int | None]:
