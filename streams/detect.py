@@ -9,9 +9,10 @@ Two ways in, one path through:
   `set_extent()` giving the source partitions' current offsets. An observation is held until the partition's event
   time (streams/domain/detection/clock.py: the minimum over the partitions of articles.raw of their watermarks,
   idle ones aside) has passed it; then the held observations are applied in (published_at, observation_id) order,
-  which is replay's order for every pair whatever order they arrived in. What arrives behind the event time is
-  late only if it is behind by more than the allowed lateness (the pair's own machinery in detector.py puts it
-  back in order otherwise).
+  which is replay's order for every pair whatever order they arrived in; of two copies of a story, the earlier in
+  that order counts and the other is the duplicate, whichever the clean stage saw first. What arrives behind the
+  event time is late only if it is behind by more than the allowed lateness (the pair's own machinery in
+  detector.py puts it back in order otherwise).
 
 Either way, when a partition's event time is the allowed lateness past a waiting pair's newest article, the pair
 is finalised (a statistical alert waits for that). The held observations and each partition's clock are in the
@@ -168,13 +169,28 @@ class Detector:
         due = sorted((o for o in part.held.values() if o.published_at <= now),
                      key=lambda o: (o.published_at, o.observation_id))
         alerts: list[RelationshipAlert] = []
-        for observation in due:
-            del part.held[observation.observation_id]
-            alerts.extend(self._apply(observation, partition))
+        for observation_id in [o.observation_id for o in due]:
+            observation = part.held.pop(observation_id)  # as held now: an earlier copy may have made it a duplicate
+            alerts.extend(self._apply(self._original_first(observation, partition, part), partition))
             self.store.release(partition, observation)
         if due or now != before:
             alerts.extend(self._finalise_waiting(partition, now, skip=None))
         return alerts
+
+    def _original_first(self, observation: RelationObservation, partition: int, part: _Partition
+                        ) -> RelationObservation:
+        """Which copy of a story counts does not depend on arrival: the earliest (published_at, observation id).
+        The clean stage marks the copy it saw second as the duplicate; if the copy it names is still held here, it
+        comes later in event time, so this one counts and that one becomes the duplicate."""
+        if observation.duplicate_of is None:
+            return observation
+        first = part.held.get(f"{observation.duplicate_of}:{observation.pair}")
+        if first is None or first.duplicate_of is not None:
+            return observation
+        swapped = first.model_copy(update={"duplicate_of": observation.article_id})
+        part.held[first.observation_id] = swapped
+        self.store.hold(partition, swapped)
+        return observation.model_copy(update={"duplicate_of": None})
 
     # ------------------------------------------------------------------ shared
 

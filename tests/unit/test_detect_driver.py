@@ -250,3 +250,21 @@ def test_a_restarted_driver_resumes_its_clock_and_held_observations_from_the_sto
     second.take_watermark(_mark(1, T0 + timedelta(hours=5), offset=1), 0)
     state = store.get("CHN-PRK")
     assert state is not None and state.articles == 1, "the held observation was applied once event time passed it"
+
+
+def test_of_two_copies_of_a_story_the_earlier_counts_whichever_arrived_first() -> None:
+    # The clean stage saw the later copy first, so it marked the earlier one as the duplicate.
+    later = obs("CHN-PRK", 4.0, T0 + timedelta(hours=10))
+    earlier = obs("CHN-PRK", 4.0, T0 + timedelta(hours=9)).model_copy(update={"duplicate_of": later.article_id})
+    live = Detector()
+    live.set_extent({0: (0, 2)})
+    live.take_observation(later, 0, 0)
+    live.take_observation(earlier, 0, 1)
+    live.take_watermark(_mark(0, T0 + timedelta(hours=10), end=2, offset=2), 0)
+    offline = Detector()  # replay: the earlier copy first, and the later one its duplicate
+    offline(earlier.model_copy(update={"duplicate_of": None}))
+    offline(later.model_copy(update={"duplicate_of": earlier.article_id}))
+    got, want = live.store.get("CHN-PRK"), offline.store.get("CHN-PRK")
+    assert got is not None and want is not None
+    assert (got.articles, got.duplicates) == (1, 1)
+    assert got == want
