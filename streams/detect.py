@@ -15,9 +15,8 @@ Two ways in, one path through:
   detector.py puts it back in order otherwise).
 
 Either way, when a partition's event time is the allowed lateness past a waiting pair's newest article, the pair
-is finalised (a statistical alert waits for that). The held observations and each partition's clock are in the
-store (the Faust table, so a restart resumes them); the list of waiting pairs is in memory only (after a restart a
-waiting pair is finalised by its own next article, or by `flush`).
+is finalised (a statistical alert waits for that). In the stream, the held observations and each partition's
+clock, with its waiting pairs, are in the store (the Faust table), so a restart resumes them.
 """
 
 from __future__ import annotations
@@ -158,13 +157,14 @@ class Detector:
             held = {o.observation_id: o for o in self.store.held(partition)}
             part = _Partition(self.store.get_clock(partition) or event_clock.PartitionClock(), held)
             self._partitions[partition] = part
+            self.waiting[partition] = part.clock.waiting  # kept with the clock, so a restart resumes it too
         return part
 
     def _catch_up(self, partition: int, part: _Partition) -> list[RelationshipAlert]:
         before = part.clock.event_time
         now = event_clock.advance(part.clock, self.extent)
-        self.store.put_clock(partition, part.clock)
         if now is None:
+            self.store.put_clock(partition, part.clock)
             return []
         due = sorted((o for o in part.held.values() if o.published_at <= now),
                      key=lambda o: (o.published_at, o.observation_id))
@@ -175,6 +175,7 @@ class Detector:
             self.store.release(partition, observation)
         if due or now != before:
             alerts.extend(self._finalise_waiting(partition, now, skip=None))
+        self.store.put_clock(partition, part.clock)
         return alerts
 
     def _original_first(self, observation: RelationObservation, partition: int, part: _Partition

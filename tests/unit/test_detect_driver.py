@@ -268,3 +268,19 @@ def test_of_two_copies_of_a_story_the_earlier_counts_whichever_arrived_first() -
     assert got is not None and want is not None
     assert (got.articles, got.duplicates) == (1, 1)
     assert got == want
+
+
+def test_a_restart_keeps_the_pairs_waiting_for_event_time_to_pass_them() -> None:
+    observations = [*warm_history(), *cool_run(count=4)]  # the 4th cooler article confirms the shift
+    store = BytesStore()
+    first = Detector(store=store)
+    first.set_extent({0: (0, len(observations))})
+    for offset, o in enumerate(observations):
+        assert first.take_observation(o, 0, offset) == []
+        first.take_watermark(_mark(0, o.published_at, offset=offset + 1), 0)
+    newest = observations[-1].published_at
+    second = Detector(store=store)  # the table recovered from the changelog; nothing in memory
+    second.set_extent({0: (0, len(observations))})
+    assert second.take_watermark(_mark(0, newest + timedelta(minutes=30)), 0) == []
+    released = second.take_watermark(_mark(0, newest + timedelta(hours=1)), 0)
+    assert [(a.pair, a.kind, a.trigger) for a in released] == [("CHN-PRK", "cooling", "statistical")]

@@ -47,6 +47,9 @@ class PartitionClock(_Clock):
     sources: dict[str, SourceClock] = Field(default_factory=dict, description="by source partition number")
     read: int = Field(default=0, description="next offset of relations.observed to read in this partition")
     event_time: AwareDatetime | None = Field(default=None, description="as applied so far (never goes back)")
+    waiting: dict[str, AwareDatetime] = Field(
+        default_factory=dict, description="pairs with articles inside the allowed lateness, and their newest"
+    )
 
 
 Extent = dict[int, tuple[int, int]]  # source partition -> (beginning offset, end offset), as lately seen
