@@ -157,26 +157,25 @@ class WatermarkSender:
 
 
 class SourceExtent:
-    """The partitions of articles.raw with their beginning and end offsets, looked up at most every `every_s` for
-    the detect driver (which source partitions are empty, and which are still idle)."""
+    """The partitions of articles.raw with their beginning and end offsets, for the detect driver (which source
+    partitions are empty, and which are still idle). Looked up again before each watermark is taken, so that the
+    figures are newer than every watermark that counts: a record appended before a watermark was sent then shows,
+    and its partition is not taken for idle while the watermark passes it."""
 
-    def __init__(self, bootstrap: str, settings: Settings, topic: str, every_s: float = 1.0) -> None:
-        self.bootstrap, self.settings, self.topic, self.every_s = bootstrap, settings, topic, every_s
+    def __init__(self, bootstrap: str, settings: Settings, topic: str) -> None:
+        self.bootstrap, self.settings, self.topic = bootstrap, settings, topic
         self.consumer: AIOKafkaConsumer | None = None
-        self.looked_at = -1e9
 
     async def refresh(self, detector: Detector) -> None:
-        if time.monotonic() - self.looked_at < self.every_s:
-            return
         if self.consumer is None:
             self.consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=None,
                                              enable_auto_commit=False, **kafka_io.client_options(self.settings))
             await self.consumer.start()
         try:
             detector.set_extent(await kafka_io.extent(self.consumer, self.topic))
-            self.looked_at = time.monotonic()
-        except Exception as exc:  # the broker is busy or away: keep the last figures, try again next event
+        except Exception as exc:  # the broker is busy or away: no figures, so no partition counts as idle
             log.warning("could not read the offsets of %s: %s", self.topic, exc)
+            detector.set_extent(None)
 
 
 DRIVER_KEY = b"~"  # the driver's own entries of the pairs table (a pair's key is letters): clocks, held observations
@@ -307,9 +306,9 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
             if app.rebalancing_count != rebalances[0]:  # the table may hold newer clocks than this worker's cache
                 rebalances[0] = app.rebalancing_count
                 detector.forget()
-            await extent.refresh(detector)
             message = event.message
             if message.topic == watermarks_name:
+                await extent.refresh(detector)
                 alerts = await io.process("detect", event, watermark_one, message.partition)
             else:
                 alerts = await io.process("detect", event, observation_one, message.partition, message.offset)

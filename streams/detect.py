@@ -140,9 +140,10 @@ class Detector:
         event_clock.take(part.clock, record)
         return self._catch_up(partition, part)
 
-    def set_extent(self, extent: event_clock.Extent) -> None:
-        """The source partitions' (beginning, end) offsets as lately seen: which of them are empty or idle."""
-        self.extent = dict(extent)
+    def set_extent(self, extent: event_clock.Extent | None) -> None:
+        """The source partitions' (beginning, end) offsets as lately seen: which of them are empty or idle (None:
+        not known, and then event time stands still). Give figures taken after the watermarks taken so far."""
+        self.extent = dict(extent) if extent is not None else None
 
     def event_time(self, partition: int) -> datetime | None:
         return self._partition(partition).clock.event_time
