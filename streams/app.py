@@ -25,12 +25,13 @@ from aiokafka import AIOKafkaConsumer
 from faust.web import Request, Response, View
 from pydantic import BaseModel
 
-from streams import faust_fixes, health, kafka_io
+from streams import faust_fixes, health, kafka_io, logs
 from streams import topics as registry
 from streams.detect import Detector
 from streams.domain.cleaning import DuplicateIndex
 from streams.domain.detection import DetectorConfig, PairState
 from streams.domain.detection.clock import PartitionClock
+from streams.metrics import Metrics, mount
 from streams.models import CleanArticle, RelationObservation, RelationshipAlert, SourceWatermark, Stage
 from streams.pipeline import MAX_DEAD_LETTER_KEY_BYTES, Cleaner, StageError, dead_letter, observations
 from streams.settings import Settings
@@ -61,8 +62,10 @@ class StageIO:
     """How an agent runs a stage on one event and sends what it gives: failures go to the dead-letter topic with
     the original bytes; outputs count as delivered only once the broker has acknowledged them."""
 
-    def __init__(self, deadletter: faust.TopicT, progress: health.Progress, max_message_bytes: int) -> None:
+    def __init__(self, deadletter: faust.TopicT, progress: health.Progress, max_message_bytes: int,
+                 metrics: Metrics) -> None:
         self.deadletter, self.progress, self.max_message_bytes = deadletter, progress, max_message_bytes
+        self.metrics = metrics
 
     async def reject(self, stage: Stage, error: str, event: faust.EventT[bytes]) -> None:
         message = event.message
@@ -75,13 +78,20 @@ class StageIO:
     async def process(self, stage: Stage, event: faust.EventT[bytes], work: Callable[..., T], *args: Any) -> T | None:
         """Run one stage on one event; anything that fails goes to the dead-letter topic with its reason."""
         self.progress.tick(stage)
-        try:
-            return work(event.value, *args)
-        except (BadEvent, StageError) as exc:
-            await self.reject(stage, getattr(exc, "reason", str(exc)), event)
-        except Exception as exc:  # a defect must not stop the stream: the event is kept for replay
-            log.exception("%s failed", stage)
-            await self.reject(stage, f"internal error: {type(exc).__name__}: {exc}", event)
+        message = event.message
+        self.metrics.took(stage, message.topic)
+        article_id = message.key.decode("utf-8", "replace") if message.key and stage != "detect" else None
+        with logs.context(article_id=article_id, stage=stage, partition=message.partition):
+            try:
+                with self.metrics.timed(stage):
+                    return work(event.value, *args)
+            except (BadEvent, StageError) as exc:
+                self.metrics.dead_letter(stage, exc)
+                await self.reject(stage, getattr(exc, "reason", str(exc)), event)
+            except Exception as exc:  # a defect must not stop the stream: the event is kept for replay
+                log.exception("%s failed", stage)
+                self.metrics.dead_letter(stage, exc)
+                await self.reject(stage, f"internal error: {type(exc).__name__}: {exc}", event)
         return None
 
     async def send(
@@ -93,12 +103,15 @@ class StageIO:
         too_big = max(len(value) for _, value in encoded)
         if too_big > self.max_message_bytes:
             limit = self.max_message_bytes
+            self.metrics.dead_letter(stage, "too_large")
             await self.reject(stage, f"output of {too_big} bytes exceeds max_message_bytes ({limit})", event)
             return []
         # Wait for the broker's acknowledgement before the event counts as done: Faust commits the offset once the
         # agent moves on, so an output that failed to arrive would otherwise be lost.
         delivered = [await topic.send(key=key, value=value) for key, value in encoded]
-        return await delivery(stage, topic, delivered)
+        acknowledged = await delivery(stage, topic, delivered)
+        self.metrics.delivered(stage, event.message.timestamp)
+        return acknowledged
 
 
 async def delivery(stage: str, topic: faust.TopicT, sent: Sequence[Any]) -> list[Any]:
@@ -260,7 +273,9 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         value_type=bytes,
         help="each pair's detection state: PairState as JSON bytes",
     )
-    io = StageIO(topic[registry.DEADLETTER.name], progress, settings.max_message_bytes)
+    metrics = Metrics()
+    mount(app, metrics, inputs=list(progress.inputs))
+    io = StageIO(topic[registry.DEADLETTER.name], progress, settings.max_message_bytes, metrics)
     cleaner = Cleaner(
         max_body_bytes=settings.max_body_bytes,
         dedup=DuplicateIndex(max_entries=settings.dedup_max_entries, ttl=timedelta(days=settings.dedup_ttl_days)),
@@ -293,8 +308,10 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
             article = await io.process("clean", event, clean_one, _from_epoch(event.message.timestamp))
             if article is not None:
                 await io.send("clean", event, clean_out, [(article.article_id, article)])
+                metrics.cleaned(article)
                 found = await io.process("relate", event, relate_one, article)
                 if found:
+                    metrics.observed(found)
                     marks.sent(await io.send("relate", event, observed, [(o.pair, o) for o in found]))
                 if article.published_at is not None:
                     marks.read(event.message.partition, article.published_at)
@@ -314,6 +331,7 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
                 alerts = await io.process("detect", event, observation_one, message.partition, message.offset)
             if alerts:
                 await io.send("detect", event, alerts_out, [(a.pair, a) for a in alerts])
+                metrics.alerted(alerts)
 
     _add_views(app, pairs, progress)
     return app

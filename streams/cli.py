@@ -106,7 +106,9 @@ def worker(loglevel: str) -> None:
     bootstrap = settings.kafka_bootstrap or _local_bootstrap()
     _prepare_topics(bootstrap, settings, create=settings.create_topics)
     app = create_app(settings, bootstrap)
-    faust.Worker(app, loglevel=loglevel).execute_from_commandline()
+    from streams import logs
+
+    faust.Worker(app, **logs.worker_options(loglevel)).execute_from_commandline()
 
 
 def _prepare_topics(bootstrap: str, settings: Settings, *, create: bool) -> None:
