@@ -30,7 +30,6 @@ import itertools
 import json
 import re
 import statistics
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -38,8 +37,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from streams.domain.cleaning import RejectedArticle, clean_article
 from streams.domain.cleaning.settings import DEFAULT_SETTINGS, Settings
