@@ -15,7 +15,7 @@ import asyncio
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -27,10 +27,9 @@ from pydantic import BaseModel
 
 from streams import faust_fixes, health, kafka_io, logs
 from streams import topics as registry
-from streams.detect import Detector
+from streams.detect import DRIVER_KEY, Detector, TableStore
 from streams.domain.cleaning import DuplicateIndex
-from streams.domain.detection import DetectorConfig, PairState
-from streams.domain.detection.clock import PartitionClock
+from streams.domain.detection import DetectorConfig
 from streams.metrics import Metrics, mount
 from streams.models import CleanArticle, RelationObservation, RelationshipAlert, SourceWatermark, Stage
 from streams.pipeline import MAX_DEAD_LETTER_KEY_BYTES, Cleaner, StageError, dead_letter, observations
@@ -189,47 +188,6 @@ class SourceExtent:
         except Exception as exc:  # the broker is busy or away: no figures, so no partition counts as idle
             log.warning("could not read the offsets of %s: %s", self.topic, exc)
             detector.set_extent(None)
-
-
-DRIVER_KEY = b"~"  # the driver's own entries of the pairs table (a pair's key is letters): clocks, held observations
-
-
-class TableStore:
-    """The detect driver's PairStore over the Faust table: PairState as JSON bytes keyed by the pair's bytes; each
-    partition's clock under ~clock/<partition> and its held observations under ~held/<partition>/<observation id>
-    (written while an event of that partition is processed, so Faust puts them in the same changelog partition)."""
-
-    def __init__(self, table: Any) -> None:
-        self.table = table
-
-    def get(self, pair: str) -> PairState | None:
-        stored = self.table.get(pair.encode())
-        return PairState.model_validate_json(stored) if stored is not None else None
-
-    def put(self, state: PairState) -> None:
-        # JSON bytes, not dicts: a third of the memory in the in-memory store (benchmarks/detection.py).
-        self.table[state.pair.encode()] = state.model_dump_json().encode()
-
-    def pairs(self) -> Iterable[str]:
-        return [key.decode() for key in self.table if not key.startswith(DRIVER_KEY)]
-
-    def get_clock(self, partition: int) -> PartitionClock | None:
-        stored = self.table.get(b"~clock/%d" % partition)
-        return PartitionClock.model_validate_json(stored) if stored is not None else None
-
-    def put_clock(self, partition: int, clock: PartitionClock) -> None:
-        self.table[b"~clock/%d" % partition] = clock.model_dump_json().encode()
-
-    def held(self, partition: int) -> Iterable[RelationObservation]:
-        prefix = b"~held/%d/" % partition
-        return [RelationObservation.model_validate_json(value) for key, value in self.table.items()
-                if key.startswith(prefix)]
-
-    def hold(self, partition: int, observation: RelationObservation) -> None:
-        self.table[b"~held/%d/%s" % (partition, observation.observation_id.encode())] = encode(observation)
-
-    def release(self, partition: int, observation: RelationObservation) -> None:
-        self.table.pop(b"~held/%d/%s" % (partition, observation.observation_id.encode()), None)
 
 
 def create_app(settings: Settings, bootstrap: str) -> faust.App:

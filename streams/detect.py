@@ -22,7 +22,7 @@ clock, with its waiting pairs, are in the store (the Faust table), so a restart 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -225,3 +225,48 @@ class Detector:
                 log.exception("could not finalise waiting pair %s; it waits for its own next article", pair)
                 waiting.pop(pair, None)
         return alerts
+
+
+DRIVER_KEY = b"~"  # the driver's own entries of the pairs table (a pair's key is letters): clocks, held observations
+
+
+class TableStore:
+    """The detect driver's PairStore over the Faust table: PairState as JSON bytes keyed by the pair's bytes; each
+    partition's clock under ~clock/<partition> and its held observations under ~held/<partition>/<observation id>
+    (written while an event of that partition is processed, so Faust puts them in the same changelog partition)."""
+
+    def __init__(self, table: MutableMapping[bytes, bytes]) -> None:
+        self.table = table
+
+    def get(self, pair: str) -> PairState | None:
+        stored = self.table.get(pair.encode())
+        return PairState.model_validate_json(stored) if stored is not None else None
+
+    def put(self, state: PairState) -> None:
+        # JSON bytes, not dicts: a third of the memory in the in-memory store (benchmarks/detection.py).
+        self.table[state.pair.encode()] = state.model_dump_json().encode()
+
+    def pairs(self) -> Iterable[str]:
+        return [key.decode() for key in self.table if not key.startswith(DRIVER_KEY)]
+
+    def states(self) -> list[PairState]:
+        return [state for pair in self.pairs() if (state := self.get(pair)) is not None]
+
+    def get_clock(self, partition: int) -> event_clock.PartitionClock | None:
+        stored = self.table.get(b"~clock/%d" % partition)
+        return event_clock.PartitionClock.model_validate_json(stored) if stored is not None else None
+
+    def put_clock(self, partition: int, clock: event_clock.PartitionClock) -> None:
+        self.table[b"~clock/%d" % partition] = clock.model_dump_json().encode()
+
+    def held(self, partition: int) -> Iterable[RelationObservation]:
+        prefix = b"~held/%d/" % partition
+        return [RelationObservation.model_validate_json(value) for key, value in self.table.items()
+                if key.startswith(prefix)]
+
+    def hold(self, partition: int, observation: RelationObservation) -> None:
+        key = b"~held/%d/%s" % (partition, observation.observation_id.encode())
+        self.table[key] = observation.model_dump_json().encode()
+
+    def release(self, partition: int, observation: RelationObservation) -> None:
+        self.table.pop(b"~held/%d/%s" % (partition, observation.observation_id.encode()), None)

@@ -10,8 +10,7 @@ import zlib
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from streams.domain.detection import PairState
-from streams.domain.detection.clock import PartitionClock
+from streams.detect import TableStore
 from streams.models import Evidence, RelationObservation, RelationshipAlert, SourceWatermark, Trend
 from streams.pipeline import Detector
 
@@ -42,44 +41,6 @@ def cool_run(pair: str = "CHN-PRK", start: datetime = T0 + timedelta(days=150), 
              ) -> list[RelationObservation]:
     scores = [1.0, 0.5, 1.0, 0.0, 1.5, 1.0, 0.5, 1.0]
     return [obs(pair, scores[i % 8], start + timedelta(days=2 * i), SOURCES[i % 4]) for i in range(count)]
-
-
-class BytesStore:
-    """What the live agent's TableStore does over the Faust table: each state through its JSON bytes."""
-
-    def __init__(self) -> None:
-        self.table: dict[bytes, bytes] = {}
-
-    def get(self, pair: str) -> PairState | None:
-        stored = self.table.get(pair.encode())
-        return PairState.model_validate_json(stored) if stored is not None else None
-
-    def put(self, state: PairState) -> None:
-        self.table[state.pair.encode()] = state.model_dump_json().encode()
-
-    def pairs(self) -> Iterable[str]:
-        return [key.decode() for key in self.table if not key.startswith(b"~")]
-
-    def get_all(self) -> list[PairState]:
-        return [state for pair in self.pairs() if (state := self.get(pair)) is not None]
-
-    def get_clock(self, partition: int) -> PartitionClock | None:
-        stored = self.table.get(b"~clock/%d" % partition)
-        return PartitionClock.model_validate_json(stored) if stored is not None else None
-
-    def put_clock(self, partition: int, clock: PartitionClock) -> None:
-        self.table[b"~clock/%d" % partition] = clock.model_dump_json().encode()
-
-    def held(self, partition: int) -> Iterable[RelationObservation]:
-        prefix = b"~held/%d/" % partition
-        return [RelationObservation.model_validate_json(v) for k, v in self.table.items() if k.startswith(prefix)]
-
-    def hold(self, partition: int, observation: RelationObservation) -> None:
-        self.table[b"~held/%d/%s" % (partition, observation.observation_id.encode())] = observation.model_dump_json(
-        ).encode()
-
-    def release(self, partition: int, observation: RelationObservation) -> None:
-        self.table.pop(b"~held/%d/%s" % (partition, observation.observation_id.encode()), None)
 
 
 def run(detector: Detector, observations: Iterable[tuple[int, RelationObservation]]) -> list[RelationshipAlert]:
@@ -118,7 +79,7 @@ def test_the_live_form_over_the_table_gives_replay_s_alerts() -> None:
         offline = Detector()
         expected = run(offline, ((0, o) for o in observations)) + offline.flush()
         assert expected, "the stories should imply alerts"
-        live = Detector(store=BytesStore())
+        live = Detector(store=TableStore({}))
         got = run(live, ((zlib.crc32(o.pair.encode()) % 3, o) for o in observations)) + live.flush()
         assert sorted(a.alert_id for a in got) == sorted(a.alert_id for a in expected)
         assert {a.alert_id: a for a in got} == {a.alert_id: a for a in expected}
@@ -128,7 +89,7 @@ def test_a_restart_loses_only_the_waiting_list_and_no_alert() -> None:
     observations = _stories(11)
     uninterrupted = Detector()
     expected = run(uninterrupted, ((0, o) for o in observations)) + uninterrupted.flush()
-    store = BytesStore()
+    store = TableStore({})
     half = len(observations) // 2
     first = Detector(store=store)
     before = run(first, ((0, o) for o in observations[:half]))
@@ -185,12 +146,12 @@ def test_a_backlog_read_in_any_order_gives_replay_s_alerts() -> None:
         observations = _stories(seed)
         offline = Detector()
         expected = run(offline, ((0, o) for o in observations)) + offline.flush()
-        live = Detector(store=BytesStore())
+        live = Detector(store=TableStore({}))
         got = _stream(observations, sources=3, partitions=2, rng=rng, detector=live) + live.flush()
         assert sorted(a.alert_id for a in got) == sorted(a.alert_id for a in expected), seed
         assert {a.alert_id: a for a in got} == {a.alert_id: a for a in expected}
-        assert isinstance(live.store, BytesStore)
-        assert all(state.late == 0 for state in live.store.get_all()), "nothing arrived late"
+        assert isinstance(live.store, TableStore)
+        assert all(state.late == 0 for state in live.store.states()), "nothing arrived late"
 
 
 def _mark(source: int, at: datetime | None, *, end: int | None = None, offset: int = 0) -> SourceWatermark:
@@ -236,7 +197,7 @@ def test_a_source_partition_is_idle_only_while_its_end_offset_stays_where_it_was
 
 
 def test_a_restarted_driver_resumes_its_clock_and_held_observations_from_the_store() -> None:
-    store = BytesStore()
+    store = TableStore({})
     first = Detector(store=store)
     first.set_extent({0: (0, 3), 1: (0, 3)})
     held = obs("CHN-PRK", 3.0, T0 + timedelta(hours=4))
@@ -272,7 +233,7 @@ def test_of_two_copies_of_a_story_the_earlier_counts_whichever_arrived_first() -
 
 def test_a_restart_keeps_the_pairs_waiting_for_event_time_to_pass_them() -> None:
     observations = [*warm_history(), *cool_run(count=4)]  # the 4th cooler article confirms the shift
-    store = BytesStore()
+    store = TableStore({})
     first = Detector(store=store)
     first.set_extent({0: (0, len(observations))})
     for offset, o in enumerate(observations):
