@@ -31,7 +31,6 @@ class Settings:
     modal_weight: float
     mixed_weight: float
     weak_weight: float
-    title_weight: float
     max_evidence: int
 
 

@@ -46,7 +46,6 @@ class Roles:
     singular_pronouns: frozenset[str]
     plural_pronouns: frozenset[str]
     personal_pronouns: frozenset[str]
-    country_references: tuple[str, ...]
     pair_references: tuple[str, ...]
     window: int
     history_years: int
@@ -79,7 +78,6 @@ def roles() -> Roles:
         singular_pronouns=frozenset(raw["singular_pronouns"]),
         plural_pronouns=frozenset(raw["plural_pronouns"]),
         personal_pronouns=frozenset(raw["personal_pronouns"]),
-        country_references=tuple(raw["country_references"]),
         pair_references=tuple(raw["pair_references"]),
         window=int(raw["reference_window_sentences"]),
         history_years=int(raw["history_years"]),
@@ -385,7 +383,6 @@ class _Holders:
     def __init__(self, doc: Any, r: Roles, resolve: Resolver) -> None:
         self.doc, self.r, self.resolve = doc, r, resolve
         self.parties: dict[int, list[Party]] = {}
-        self.symmetric: set[int] = set()  # holders of "the two countries"
         self.owners: dict[int, list[Party]] = {}  # "Chinese policy": the policy's owner
         self.mention_tokens: set[int] = set()
         self.modifier_only: set[int] = set()  # parties held as a modifier: read only by the noun they modify
@@ -424,7 +421,6 @@ class _Holders:
             span = self.doc.char_span(at, at + len(phrase), alignment_mode="expand")
             parties = self._parties_before(at, phrase) or self.resolve(phrase, at)
             if span is not None and len(parties) >= 2:
-                self.symmetric.add(span.root.i)
                 self._place(span.root, parties[:2])
         for token in self.doc:
             word = token.lower_
@@ -767,7 +763,6 @@ def _arguments(
     # material acts are done in a place ("aid in Iraq", "troops deployed in Syria"); words, at a venue
     material = hit.cue.quad in (2, 4)
     children = _phrase_children(token, hit)
-    passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in children)
     for c in children:
         dep = c.dep_
         if dep in _SUBJECT:
@@ -779,7 +774,7 @@ def _arguments(
                         patients += _holding(o, holders, cue_roots, r, modifier=False)
             elif hit.cue.category == "CONSULT" and dep == "dobj" and not holders.of(c):
                 # what is discussed is a topic ("to discuss the Iranian presence"); partners come with "with"
-                patients += _prep_objects(c, hit, holders, cue_roots, r, force, r.between_preps | {"with"})[1]
+                patients += _prep_objects(c, hit, holders, cue_roots, r, force, r.between_preps | {"with"})
             else:
                 patients += _holding(c, holders, cue_roots, r, modifier=False, force=force)
                 patients += holders.posts.get(c.i, [])
@@ -787,13 +782,13 @@ def _arguments(
                     # "signed a deal with Y": the object's complements name the other party; of an object that is
                     # itself an act ("condemned the attack on Z") only a partner does, not the act's own target
                     partners = r.between_preps | {"with", "to"} if c.i in cue_roots else None
-                    patients += _prep_objects(c, hit, holders, cue_roots, r, force, partners)[1]
+                    patients += _prep_objects(c, hit, holders, cue_roots, r, force, partners)
         elif dep == "agent":
             for o in c.children:
                 if o.dep_ == "pobj":
                     agents += _holding(o, holders, cue_roots, r, modifier=False)
         elif dep == "prep":
-            got_agents, got_patients, got_between = _prep(c, hit, holders, cue_roots, r, force, passive, material)
+            got_agents, got_patients, got_between = _prep(c, hit, holders, cue_roots, r, force, material)
             agents += got_agents
             patients += got_patients
             between += got_between
@@ -821,7 +816,6 @@ def _prep(
     cue_roots: dict[int, Hit],
     r: Roles,
     force: bool,
-    passive: bool,
     material: bool = False,
 ) -> tuple[list[Party], list[Party], list[Party]]:
     word = prep.lower_
@@ -853,19 +847,17 @@ def _prep_objects(
     cue_roots: dict[int, Hit],
     r: Roles,
     force: bool,
-    only: frozenset[str] | None = None,
-) -> tuple[list[Party], list[Party], list[Party]]:
-    agents: list[Party] = []
-    patients: list[Party] = []
-    between: list[Party] = []
+    only: frozenset[str] | None,
+) -> list[Party]:
+    """The parties a noun's prepositional complements name ("a deal with Y", "talks between X and Y"): those of
+    `only` these prepositions, or of every object preposition but "of"."""
     allowed = only if only is not None else (r.object_preps | r.between_preps) - {"of"}
+    found: list[Party] = []
     for c in noun.children:
         if c.dep_ == "prep" and c.lower_ in allowed:
-            a, p, b = _prep(c, hit, holders, cue_roots, r, force, False)
-            agents += a
-            patients += p
-            between += b
-    return agents, patients + between, []
+            _agents, patients, between = _prep(c, hit, holders, cue_roots, r, force)
+            found += patients + between
+    return found
 
 
 _LIGHT_OBJECT = frozenset({"dobj", "attr", "pobj", "nsubjpass", "oprd"})
@@ -899,7 +891,7 @@ def _inherited(
                 for o in c.children:
                     subjects += _holding(o, holders, cue_roots, r, modifier=False)
             elif c.dep_ == "prep" and c.i != t.i:
-                objects += _prep(c, hit, holders, cue_roots, r, hit.cue.quad == 4, False, hit.cue.quad in (2, 4))[1]
+                objects += _prep(c, hit, holders, cue_roots, r, hit.cue.quad == 4, hit.cue.quad in (2, 4))[1]
             elif c.dep_ == "dobj" and c.i != t.i:  # "engaged Pakistani soldiers in a firefight"
                 objects += _holding(c, holders, cue_roots, r, modifier=False, force=hit.cue.quad == 4)
             elif c.dep_ == "dative":
