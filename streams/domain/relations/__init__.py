@@ -75,7 +75,6 @@ def relate_many(articles: list[ArticleText]) -> list[Reading]:
 @dataclass
 class _Candidate:
     index: int  # sentence number in the article
-    start: int
     sentence: str
     mentions: list[structure.Mention]
     hits: list[Hit]
@@ -86,7 +85,7 @@ class _Prepared:
     article: str
     candidates: list[_Candidate]
     # every sentence's actor mentions (offsets in the article), for references to earlier sentences
-    history: list[tuple[int, int, list[structure.Mention]]] = field(default_factory=list)
+    history: list[list[structure.Mention]] = field(default_factory=list)  # by sentence number
     offtopic: bool = False
     year: int | None = None
     actors: dict[int, set[int]] = field(default_factory=dict)  # parsed sentences: their actor mentions' starts
@@ -154,7 +153,7 @@ def _prepare(a: ArticleText) -> _Prepared | Reading:
                     structure.Mention(found.start - start, found.end - start, found.country, found.kind, found.text)
                 )
             k += 1
-        prepared.history.append((index, start, inside))
+        prepared.history.append(inside)
         countries = {m.country for m in inside}
         earlier = [c for c in seen[-6:] if c not in countries]
         for m in inside:
@@ -166,7 +165,7 @@ def _prepare(a: ArticleText) -> _Prepared | Reading:
         sentence = article[start:end]
         hits = cue_hits(sentence, [(m.start, m.end) for m in inside], lex)
         if hits:
-            prepared.candidates.append(_Candidate(index, start, sentence, inside, hits))
+            prepared.candidates.append(_Candidate(index, sentence, inside, hits))
     return prepared
 
 
@@ -195,10 +194,10 @@ def _read(p: _Prepared, docs: list[Any]) -> list[Relation]:
     for candidate, doc in zip(p.candidates, docs, strict=True):
         resolve = _resolver(p, candidate, found_pairs, counts)
         per_pair: dict[Pair, PairFinding] = {}
-        acts = structure.read(doc, candidate.mentions, candidate.hits, resolve, offtopic=p.offtopic, year=p.year)
+        reading = structure.read(doc, candidate.mentions, candidate.hits, resolve, offtopic=p.offtopic, year=p.year)
         # a later "it" stands for a state that acted here, not for one named as a port's or a firm's
-        p.actors[candidate.index] = doc.user_data.get("actor_starts", set())
-        for act in acts:
+        p.actors[candidate.index] = reading.actor_starts
+        for act in reading.acts:
             for pair in act.pairs:
                 f = per_pair.setdefault(pair, PairFinding([], [], [], indirect=True))
                 f.hits.append(act.hit)
@@ -222,7 +221,8 @@ def _resolver(
     def earlier_mentions(at: int) -> list[structure.Mention]:
         """Actor mentions before `at` in this sentence and in the few before it, nearest first."""
         out = [m for m in reversed(candidate.mentions) if m.end <= at]
-        for index, _start, inside in reversed(p.history[max(0, candidate.index - window) : candidate.index]):
+        for index in range(candidate.index - 1, max(0, candidate.index - window) - 1, -1):
+            inside = p.history[index]
             actors = p.actors.get(index)
             out.extend(m for m in reversed(inside) if actors is None or m.start in actors)
         return out

@@ -41,6 +41,15 @@ def cue_hits(sentence: str, spans: list[tuple[int, int]], lex: Lexicon) -> list[
     return _find_hits(lower, spans, lex, funcs, boundaries)
 
 
+# The labels _modified gives a cue that negation, reversal, threat, intent, hypothesis or a request changed.
+_MODAL_LABELS = ("not ", "threat:", "intent:", "possible:", "request:", "demand:", "ending ")
+
+
+def is_modal(label: str) -> bool:
+    """A hedged, wished, threatened, refused or reversed act: its sign is less certain than a plain one's."""
+    return label.startswith(_MODAL_LABELS)
+
+
 def rescoped(hit: Hit, role: str) -> Hit:
     """The hit as if `role` ("negators", "hypothetical") had been found before its cue: for a negation or a
     condition that the parse scopes over the cue but that the words before it do not show."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from streams.domain.relations.analysis import Hit, Pair
+from streams.domain.relations.analysis import Hit, Pair, is_modal
 from streams.domain.relations.structure import Party
 from streams.models import Evidence, Polarity, Reference, Relation, Trend
 
@@ -73,7 +73,7 @@ def sentence_verdict(sentence: str, finding: PairFinding, cfg: Settings) -> Verd
         plainness *= cfg.weak_weight
     if finding.indirect:
         plainness *= cfg.indirect_weight
-    if _modal(decisive.label):
+    if is_modal(decisive.label):
         plainness *= cfg.modal_weight
     if any((h.score > 0) != (decisive.score > 0) for h in pool):
         plainness *= cfg.mixed_weight
@@ -83,12 +83,6 @@ def sentence_verdict(sentence: str, finding: PairFinding, cfg: Settings) -> Verd
     )
 
 
-_MODAL_LABELS = ("not ", "threat:", "intent:", "possible:", "request:", "demand:", "ending ")
-
-
-def _modal(label: str) -> bool:
-    """A hedged, wished, threatened, refused or reversed act: its sign is less certain than a plain one."""
-    return label.startswith(_MODAL_LABELS)
 
 
 def judge(pair: Pair, found: list[tuple[str, PairFinding]]) -> Relation:

@@ -26,7 +26,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from streams.domain.relations.analysis import Hit, rescoped
+from streams.domain.relations.analysis import Hit, is_modal, rescoped
 
 # Dependency labels (ClearNLP, as spaCy's English models use them).
 _SUBJECT = frozenset({"nsubj", "csubj", "expl"})
@@ -136,15 +136,22 @@ class Act:
 Resolver = Callable[[str, int], list[Party]]
 
 
+@dataclass
+class Reading:
+    acts: list[Act]
+    actor_starts: set[int]  # where the mentions in a role a state can hold start (for later references)
+
+
 def read(
     doc: Any, mentions: list[Mention], hits: list[Hit], resolve: Resolver, *, offtopic: bool, year: int | None = None
-) -> list[Act]:
-    """The acts of one parsed sentence. `offtopic`: the article is about sport, markets or culture, so a bare
-    country name there is a team, a market or an origin unless a state noun says otherwise. `year`: the
-    article's; an act dated more than a few years before it is history, not news of the relationship."""
+) -> Reading:
+    """The acts of one parsed sentence, and which of its mentions hold a role a state can hold. `offtopic`: the
+    article is about sport, markets or culture, so a bare country name there is a team, a market or an origin
+    unless a state noun says otherwise. `year`: the article's; an act dated more than a few years before it is
+    history, not news of the relationship."""
     r = roles()
     if not hits:
-        return []
+        return Reading([], set())
     cue_roots: dict[int, Hit] = {}
     trends: list[tuple[int, Hit]] = []  # a reported change on a word that is also a cue ("friendship grew")
     for hit in hits:
@@ -160,18 +167,14 @@ def read(
             cue_roots[span.root.i] = hit
     holders = _Holders(doc, r, resolve)
     holders.cues = cue_roots
-    doc.user_data["cue_roots"] = cue_roots
     spans = [doc.char_span(m.start, m.end, alignment_mode="expand") for m in mentions]
     holders.mention_tokens.update(t.i for span in spans if span is not None for t in span)
     for m, span in zip(mentions, spans, strict=True):
         if span is not None:
             holders.add_mention(m, span)
     holders.add_references()
-    doc.user_data["actor_starts"] = holders.actor_starts  # for references from later sentences
-    if not holders.any_actor():
-        return []
-    if (offtopic or _sporty(doc, r)) and not holders.state_marked:
-        return []
+    if not holders.any_actor() or ((offtopic or _sporty(doc, r)) and not holders.state_marked):
+        return Reading([], holders.actor_starts)
     for root, hit in list(cue_roots.items()):
         # A vague verb with an act for its object is a light verb: "sent a message", "provided support" say
         # what the object says (and the object takes the verb's subject and objects)
@@ -185,7 +188,7 @@ def read(
     senseless: set[int] = set()  # cues not relational in this sentence ("launched a phone", "resumed hearings")
     for root, hit in [*cue_roots.items(), *trends]:
         token = doc[root]
-        sensed = _sense(token, hit, r)
+        sensed = _sense(token, hit, r, cue_roots)
         if sensed is None:
             senseless.add(root)
             continue
@@ -215,7 +218,7 @@ def read(
     acts.extend(_on_paths(doc, holders, unread, {p for a in acts for p in a.pairs}, r))
     if not acts:
         acts.extend(_two_actors(doc, holders, unread, r, year))
-    return acts
+    return Reading(acts, holders.actor_starts)
 
 
 _MAX_PATH = 5
@@ -563,7 +566,7 @@ def _peaceful(token: Any, r: Roles) -> bool:
     return any(t.lower_ in r.peaceful_missions for t in scope)
 
 
-def _sense(token: Any, hit: Hit, r: Roles) -> Hit | None:
+def _sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | None:
     """The hit in the sense its arguments give it, or None when the cue is not relational here."""
     surface = token.lower_
     if hit.end - hit.start != len(token.text) or hit.cue.category in {"TREND"}:
@@ -592,7 +595,7 @@ def _sense(token: Any, hit: Hit, r: Roles) -> Hit | None:
     if (
         surface in r.resumption_words
         and not (objects & r.relational_objects)
-        and not any(c.i in token.doc.user_data.get("cue_roots", ()) for c in token.children)
+        and not any(c.i in cue_roots for c in token.children)
     ):
         return None  # "resumed hearings", "reopened the museum": no relationship resumed
     if surface in r.force_if_armed_words:
@@ -911,14 +914,11 @@ def _inherited(
     return None
 
 
-_MODAL_PREFIXES = ("not ", "threat:", "intent:", "possible:", "request:", "demand:", "ending ")
-
-
 def _scoped(token: Any, hit: Hit) -> Hit:
     """Negation and condition as the parse scopes them: a `neg` on the cue or on the verb whose object it is
     ("did not sign the deal" when the words before the cue do not show it), an "if"/"unless" clause on it
     ("will send troops unless the crisis ends")."""
-    if hit.label.startswith(_MODAL_PREFIXES) or hit.trend is not None:
+    if is_modal(hit.label) or hit.trend is not None:
         return hit
     if token.dep_ in {"nsubj", "nsubjpass"} and token.head.lower_ in roles().ending_verbs:
         return rescoped(hit, "reversal")  # "the offensive would end", "the truce collapsed"
