@@ -11,14 +11,30 @@ import justext
 
 
 @cache
+def _languages() -> list[str]:
+    config = json.loads(resources.files(__package__).joinpath("data/languages.json").read_text("utf-8"))
+    return list(config["languages"])
+
+
+@cache
 def _table() -> tuple[dict[str, tuple[int, ...]], list[frozenset[str]], float]:
     config = json.loads(resources.files(__package__).joinpath("data/languages.json").read_text("utf-8"))
-    lists = [frozenset(word.lower() for word in justext.get_stoplist(name)) for name in config["languages"]]
+    lists = [frozenset(word.lower() for word in justext.get_stoplist(name)) for name in _languages()]
     languages_of: dict[str, list[int]] = {}
     for index, words in enumerate(lists):
         for word in words:
             languages_of.setdefault(word, []).append(index)
     return {word: tuple(found) for word, found in languages_of.items()}, lists, float(config["min_coverage"])
+
+
+def stop_word_counts(words: Iterable[str]) -> dict[str, int]:
+    """How many of `words` (lower-cased, repeats counted) are stop words of each language considered."""
+    languages_of, lists, _min_coverage = _table()
+    votes = [0] * len(lists)
+    for word in words:
+        for language in languages_of.get(word, ()):
+            votes[language] += 1
+    return dict(zip(_languages(), votes, strict=True))
 
 
 def stop_words_for(words: Iterable[str]) -> frozenset[str]:

@@ -17,16 +17,12 @@ not English is not read: an English parser would misread it.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import justext
-
+from streams.domain.cleaning.stopwords import stop_word_counts
 from streams.domain.countries import match_text
 from streams.domain.relations import structure
 from streams.domain.relations.analysis import Hit, Pair, cue_hits
@@ -95,13 +91,6 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _MIN_WORDS_TO_JUDGE = 30  # fewer words are too few to tell languages apart by their stop words
 
 
-@cache
-def _stop_lists() -> dict[str, frozenset[str]]:
-    """jusText's stop-word lists (Wikipedia word frequencies) for the languages the cleaner considers."""
-    config = json.loads(resources.files("streams.domain.cleaning").joinpath("data/languages.json").read_text("utf-8"))
-    return {name: frozenset(w.lower() for w in justext.get_stoplist(name)) for name in config["languages"]}
-
-
 def _english(text: str, language: str | None) -> str | None:
     """None when the text can be read as English, else why not: the declared language, or the stop words of
     another language clearly outnumbering English ones, or a script that is not Latin."""
@@ -114,7 +103,7 @@ def _english(text: str, language: str | None) -> str | None:
     words = [w.lower() for w in _WORD.findall(head)]
     if len(words) < _MIN_WORDS_TO_JUDGE:
         return None
-    counts = {name: sum(w in stop for w in words) for name, stop in _stop_lists().items()}
+    counts = stop_word_counts(words)
     best = max(counts, key=lambda name: counts[name])
     if best != "English" and counts[best] >= 0.25 * len(words) and counts[best] >= 2 * counts["English"]:
         return (
