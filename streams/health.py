@@ -59,7 +59,7 @@ def check(
     elif progress.recovering_since is not None or rebalanced:
         progress.recovering_since, progress.recovered_at = None, now
     recovery_hung = progress.recovering_since is not None and now - progress.recovering_since > recovery_hang_after_s
-    offsets = _offsets(app, assigned)
+    offsets = partition_offsets(app, assigned)
     lag, waiting = _lag_by_topic(offsets)
     # Each agent is judged on its own input (a stuck detect agent must not hide behind a busy clean agent), and
     # only on time outside recoveries: agents wait while tables are restored.
@@ -130,7 +130,7 @@ class Offsets(NamedTuple):
     committed: int | None
 
 
-def _offsets(app: Any, assigned: set[Any]) -> list[Offsets]:
+def partition_offsets(app: Any, assigned: set[Any]) -> list[Offsets]:
     """Where each assigned partition stands, for those whose end offset the driver already knows."""
     consumer = app.consumer
     found = []

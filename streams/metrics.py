@@ -37,6 +37,7 @@ from prometheus_client import (
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from streams import health
 from streams.models import CleanArticle, RelationObservation, RelationshipAlert
 
 ReasonClass = Literal["bad_event", "rejected", "too_large", "internal"]
@@ -194,20 +195,12 @@ class _StateCollector(Collector):
 def faust_state(app: Any, inputs: Sequence[str] | None = None) -> WorkerState:
     """Lag per assigned partition (of `inputs` only, if given: changelogs are the recovery's business) and the
     recovery state, from a running Faust app's consumer."""
-    consumer = app.consumer
-    assigned = consumer.assignment()
-    lag: dict[tuple[str, int], int] = {}
-    for tp in assigned:
-        if inputs is not None and tp.topic not in inputs:
-            continue
-        try:
-            highwater = consumer.highwater(tp)
-        except Exception:  # no figure for this partition yet
-            continue
-        if highwater is None:
-            continue
-        committed = consumer._committed_offset.get(tp)  # the offset Faust last committed (the next to read)
-        lag[(tp.topic, tp.partition)] = max(0, int(highwater) - int(committed or 0))
+    assigned = app.consumer.assignment()
+    lag = {
+        (o.tp.topic, o.tp.partition): max(0, int(o.highwater) - int(o.committed or 0))
+        for o in health.partition_offsets(app, assigned)
+        if inputs is None or o.tp.topic in inputs
+    }
     return WorkerState(
         lag=lag,
         assigned=len(assigned),

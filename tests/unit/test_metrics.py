@@ -150,6 +150,7 @@ def test_faust_state_reads_lag_past_the_commit_for_the_input_partitions_only() -
         assignment=lambda: set(highwaters),
         highwater=highwaters.__getitem__,
         _committed_offset={raw0: 45, raw1: None},
+        _read_offset={},  # the real consumer has it too; the lag reads only what is committed
     )
     app = SimpleNamespace(consumer=consumer, in_recovery=False, rebalancing=False, rebalancing_count=1)
     state = faust_state(app, inputs=["raw"])
