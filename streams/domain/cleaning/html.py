@@ -24,7 +24,7 @@ from trafilatura.utils import load_html
 from streams.domain.cleaning.flattened import judge_page
 from streams.domain.cleaning.headline import headline_variants, is_headline_line
 from streams.domain.cleaning.settings import DEFAULT_SETTINGS, Settings
-from streams.domain.cleaning.split_body import page_paragraphs, recover_split_body
+from streams.domain.cleaning.split_body import is_prose, page_paragraphs, recover_split_body
 from streams.domain.cleaning.thresholds import thresholds
 from streams.domain.cleaning.unicode import normalise_line, normalise_text
 
@@ -38,7 +38,6 @@ _TITLE = re.compile(r"<title[^<>]*>([^<]*)</title", re.IGNORECASE)
 _HEAD_CHARS = 200_000
 # The extractor puts the headline, if at all, among the first lines.
 _HEADLINE_SEARCH_LINES = 3
-_SENTENCE_END = ".!?\"'”’»。"
 
 
 def page_headline(html: str) -> tuple[str | None, str | None]:
@@ -84,10 +83,8 @@ def _run_trafilatura(html: str, tree: HtmlElement, page_chars: int, settings: Se
     if text and (len(text) >= limits.recheck_max_chars or len(text) >= limits.recheck_page_share * page_chars):
         return text
     for balanced in (False, True) if settings.fallbacks else (True,):
-        fresh = load_html(html)
-        if fresh is None:
-            break
-        retry = trafilatura.extract(fresh, include_comments=False, favor_precision=not balanced, fast=not balanced)
+        # from the page itself: the first run pruned the parsed tree
+        retry = trafilatura.extract(html, include_comments=False, favor_precision=not balanced, fast=not balanced)
         floor = limits.recheck_min_chars if balanced else 1
         if retry and len(retry) >= floor and len(retry) > limits.recheck_accept_ratio * len(text):
             return retry
@@ -123,7 +120,7 @@ def extract_from_html(html: str, title: str | None, settings: Settings = DEFAULT
     page = judge_page(lines, [], whole_page=False, furniture_max_words=story_max_words)
     kept = [line for line, drop in zip(lines, page.furniture, strict=True) if not drop]
     if sum(map(len, kept)) < (1 - limits.max_furniture_share) * sum(map(len, lines)) and any(
-        drop and line[-1] in _SENTENCE_END and line.count(" ") + 1 >= limits.long_words
+        drop and is_prose(line, limits.long_words)
         for line, drop in zip(lines, page.furniture, strict=True)
     ):
         kept = lines

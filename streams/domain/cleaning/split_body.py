@@ -46,7 +46,8 @@ def page_paragraphs(tree: HtmlElement) -> list[Paragraph]:
     return found
 
 
-def _is_prose(text: str, long_words: int) -> bool:
+def is_prose(text: str, long_words: int) -> bool:
+    """A line that ends a sentence and is long enough to be one of the story's (not a label or a teaser)."""
     return text[-1] in _SENTENCE_END and text.count(" ") + 1 >= long_words
 
 
@@ -83,7 +84,7 @@ def recover_split_body(lines: list[str], paragraphs: list[Paragraph]) -> list[st
         and paragraphs[index].container not in drawn_from
         and paragraphs[index].text not in kept_lines
     ]
-    prose = [index for index in left_out if _is_prose(paragraphs[index].text, limits.long_words)]
+    prose = [index for index in left_out if is_prose(paragraphs[index].text, limits.long_words)]
     if len(prose) < least:
         return lines
     with_prose = {paragraphs[index].container for index in prose}
