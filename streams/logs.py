@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -52,10 +51,6 @@ def context(
         yield
     finally:
         _context.reset(token)
-
-
-def current() -> dict[str, Any]:
-    return dict(_context.get())
 
 
 class ContextFilter(logging.Filter):
@@ -120,15 +115,3 @@ def worker_options(loglevel: str = "info", fmt: LogFormat | None = None) -> dict
     if config is None:
         return {"loglevel": loglevel}
     return {"loglevel": loglevel, "logging_config": config, "quiet": True}
-
-
-def configure(loglevel: str | int = "info", fmt: LogFormat | None = None) -> None:
-    """For the commands that run without Faust's worker: JSON lines on stderr when asked for, else nothing."""
-    if (fmt or log_format()) != "json":
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
-    handler.addFilter(ContextFilter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.getLevelName(loglevel.upper()) if isinstance(loglevel, str) else loglevel)
