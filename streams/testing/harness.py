@@ -379,23 +379,29 @@ def collect(run: Run) -> Outputs:
     names = [run.topic(t) for t in (registry.OBSERVED, registry.ALERTS, registry.DEADLETTER, registry.RAW)]
     read = asyncio.run(read_all(run.bootstrap, run.settings, names))
     observed, alerts, dead, raw = (read[n] for n in names)
+    appended = append_times(raw)
     return Outputs(
         observations=[(orjson.loads(m.value)["observation_id"], m.value) for m in observed],
         alerts=[(orjson.loads(m.value)["alert_id"], m.value) for m in alerts],
         dead_letters=[registry.DEADLETTER.decode(m.value) for m in dead],
         input_records=len(raw),
-        announce_s=announcing(alerts, raw),
-        **reordering(observed, raw),
+        announce_s=announcing(alerts, appended),
+        **reordering(observed, appended),
     )
 
 
-def announcing(alerts: list[Any], raw: list[Any]) -> list[float]:
-    """For each reported alert (first copy of each id), the seconds from its article's append to articles.raw to
-    the alert's append to relations.alerts (both stamped by their producers on this machine)."""
-    appended: dict[str, float] = {}
+def append_times(raw: list[Any]) -> dict[Any, float]:
+    """When each article id was first appended to articles.raw, in seconds."""
+    appended: dict[Any, float] = {}
     for m in raw:
         with contextlib.suppress(orjson.JSONDecodeError, AttributeError):
             appended.setdefault(orjson.loads(m.value).get("id"), m.timestamp / 1000)
+    return appended
+
+
+def announcing(alerts: list[Any], appended: dict[Any, float]) -> list[float]:
+    """For each reported alert (first copy of each id), the seconds from its article's append to articles.raw to
+    the alert's append to relations.alerts (both stamped by their producers on this machine)."""
     seen: set[str] = set()
     delays = []
     for m in sorted(alerts, key=lambda m: m.timestamp):
@@ -409,15 +415,11 @@ def announcing(alerts: list[Any], raw: list[Any]) -> list[float]:
     return delays
 
 
-def reordering(observed: list[Any], raw: list[Any]) -> dict[str, float]:
+def reordering(observed: list[Any], appended: dict[Any, float]) -> dict[str, float]:
     """How far behind its pair's newest article an observation reached the detect stage, at worst: in seconds of
     publishing (the raw records' append times) and in hours of event time (published_at, what the detector's
     allowed lateness is measured in). Within a partition of relations.observed, offset order is the order the
     detect stage sees."""
-    appended: dict[Any, float] = {}
-    for m in raw:
-        with contextlib.suppress(orjson.JSONDecodeError, AttributeError):
-            appended.setdefault(orjson.loads(m.value).get("id"), m.timestamp / 1000)
     newest: dict[str, tuple[float, datetime]] = {}
     seen: set[str] = set()
     worst_s, worst_event = 0.0, timedelta(0)
