@@ -126,13 +126,36 @@ class WatermarkSender:
     """The clean agent's watermarks: for each partition of articles.raw it reads, the newest published_at read, sent
     to every partition of relations.watermarks once the observations before it are acknowledged, with the offset of
     relations.observed they lie below, and, when it has read to the partition's end, that end offset (idle).
-    While behind, at most every `every_s`: how often is promptness, not correctness."""
+    While behind, at most every `every_s`: how often is promptness, not correctness.
+
+    A watermark says that every record of the partition before it is done, so only records read one after another
+    from where the assignment began count (`done`): one that comes past a hole (Faust dropped the records before it,
+    streams/faust_fixes.py, which reads them again) moves nothing until the hole is filled."""
 
     def __init__(self, app: faust.App, topic: faust.TopicT, partitions: int, every_s: float = 0.25) -> None:
         self.app, self.topic, self.partitions, self.every_s = app, topic, partitions, every_s
         self.newest: dict[int, datetime] = {}
         self.last_sent: dict[int, float] = {}
         self.observed_end: dict[int, int] = {}  # relations.observed partition -> past the last offset acknowledged
+        self.next_offset: dict[int, int] = {}  # articles.raw partition -> every offset below it is done
+        self.rebalances = app.rebalancing_count
+
+    async def begin(self, event: faust.EventT[bytes]) -> None:
+        """Before an event: after a rebalance, each partition counts from where its consumer began reading."""
+        if self.app.rebalancing_count != self.rebalances:
+            self.rebalances = self.app.rebalancing_count
+            self.next_offset.clear()
+        message = event.message
+        if message.partition not in self.next_offset:
+            self.next_offset[message.partition] = await faust_fixes.read_from(self.app, message.tp)
+
+    def done(self, event: faust.EventT[bytes]) -> bool:
+        """The event's outputs are acknowledged: whether it and every record before it in its partition are done."""
+        partition, offset = event.message.partition, event.message.offset
+        expected = self.next_offset.get(partition, offset)
+        if offset == expected:
+            self.next_offset[partition] = offset + 1
+        return offset <= expected
 
     def sent(self, acknowledged: Sequence[Any]) -> None:
         for metadata in acknowledged:
@@ -238,7 +261,8 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         max_body_bytes=settings.max_body_bytes,
         dedup=DuplicateIndex(max_entries=settings.dedup_max_entries, ttl=timedelta(days=settings.dedup_ttl_days)),
     )
-    detector = Detector(config=detector_config(settings), store=TableStore(pairs))
+    dense = settings.topic(registry.OBSERVED.name) in faust_fixes.inputs_without_markers(settings)
+    detector = Detector(config=detector_config(settings), store=TableStore(pairs), dense_offsets=dense)
     raw, clean_out, observed, alerts_out = (
         topic[spec.name] for spec in (registry.RAW, registry.CLEAN, registry.OBSERVED, registry.ALERTS)
     )
@@ -246,6 +270,7 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
     extent = SourceExtent(bootstrap, settings, raw.get_topic_name())
     watermarks_name = settings.topic(registry.WATERMARKS.name)
     rebalances = [app.rebalancing_count]
+    begun: set[int] = set()  # partitions of relations.observed read since the last rebalance
 
     def clean_one(value: bytes, received_at: datetime | None) -> CleanArticle:
         return cleaner(registry.RAW.decode(value), received_at=received_at)
@@ -263,6 +288,7 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
     async def clean(stream: faust.StreamT[bytes]) -> None:
         """clean and relate: articles.clean and relations.observed, then the source partition's watermark."""
         async for event in stream.events():
+            await marks.begin(event)
             article = await io.process("clean", event, clean_one, _from_epoch(event.message.timestamp))
             if article is not None:
                 await io.send("clean", event, clean_out, [(article.article_id, article)])
@@ -271,17 +297,23 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
                 if found:
                     metrics.observed(found)
                     marks.sent(await io.send("relate", event, observed, [(o.pair, o) for o in found]))
-                if article.published_at is not None:
-                    marks.read(event.message.partition, article.published_at)
+            if not marks.done(event):
+                continue
+            if article is not None and article.published_at is not None:
+                marks.read(event.message.partition, article.published_at)
             await marks.after(event)
 
     @app.agent(app.topic(observed.get_topic_name(), watermarks_name), name="detect")
     async def detect(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
+            message = event.message
             if app.rebalancing_count != rebalances[0]:  # the table may hold newer clocks than this worker's cache
                 rebalances[0] = app.rebalancing_count
                 detector.forget()
-            message = event.message
+                begun.clear()
+            if message.topic != watermarks_name and message.partition not in begun:
+                begun.add(message.partition)
+                detector.read_from(message.partition, await faust_fixes.read_from(app, message.tp))
             if message.topic == watermarks_name:
                 await extent.refresh(detector)
                 alerts = await io.process("detect", event, watermark_one, message.partition)

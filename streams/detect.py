@@ -102,6 +102,7 @@ class Detector:
     waiting: dict[int, dict[str, datetime]] = field(default_factory=dict)
     stream_time: dict[int, datetime] = field(default_factory=dict)
     extent: event_clock.Extent | None = None
+    dense_offsets: bool = True  # every offset of relations.observed is a record (no transactions): see clock.read
     _partitions: dict[int, _Partition] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ input in event-time order (replay)
@@ -132,8 +133,14 @@ class Detector:
         part = self._partition(partition)
         part.held[observation.observation_id] = observation
         self.store.hold(partition, observation)
-        event_clock.read(part.clock, offset)
+        event_clock.read(part.clock, offset, self.dense_offsets)
         return self._catch_up(partition, part)
+
+    def read_from(self, partition: int, offset: int) -> None:
+        """The consumer reads `partition` from `offset` (after an assignment): every offset below it was read."""
+        part = self._partition(partition)
+        event_clock.start(part.clock, offset)
+        self.store.put_clock(partition, part.clock)
 
     def take_watermark(self, record: SourceWatermark, partition: int) -> list[RelationshipAlert]:
         part = self._partition(partition)

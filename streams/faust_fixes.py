@@ -186,6 +186,19 @@ class SeekSafeRecovery(Recovery):
         return tp.topic in self.inputs_without_markers and not self.app.in_transaction
 
 
+async def read_from(app: faust.App, tp: TP) -> int:
+    """Where this worker's consumer began reading `tp` in its current assignment: the committed offset it sought
+    to (Faust's record of it; an offset of 0 is kept as None there), else the partition's first offset. Asked at
+    an assignment's first record, before any of it is committed. Agents that claim "every record below offset N is
+    done" (watermarks, the detect clock) start from here, so that a record Faust dropped at the start of an
+    assignment (defect 1) is not passed over."""
+    committed = app.consumer._committed_offset.get(tp)  # type: ignore[attr-defined]
+    if committed is not None and committed >= 0:
+        return int(committed)
+    earliest = await app.consumer.earliest_offsets(tp)
+    return int(earliest.get(tp) or 0)
+
+
 def table_manager(inputs_without_markers: Iterable[str]) -> type[TableManager]:
     """Faust's table manager with `SeekSafeRecovery`, for the app's `TableManager` setting. `inputs_without_markers`
     names the input topics written without transactions, where any hole in the offsets is a record Faust dropped."""

@@ -183,6 +183,36 @@ def test_a_watermark_counts_only_once_the_observations_before_it_are_read() -> N
     assert detector.event_time(0) == T0 + timedelta(hours=3)
 
 
+def test_a_watermark_does_not_count_past_a_hole_in_the_offsets_read() -> None:
+    """Faust drops records in some rebalances and reads them again later: the observation at offset 1 missing, the
+    one at 2 read, a watermark covering both must wait until 1 has come (and then count)."""
+    detector = Detector()
+    detector.set_extent({0: (0, 5)})
+    detector.take_observation(obs("CHN-PRK", 3.0, T0 + timedelta(hours=1)), 0, 0)
+    detector.take_observation(obs("CHN-PRK", 3.0, T0 + timedelta(hours=3)), 0, 2)
+    detector.take_watermark(_mark(0, T0 + timedelta(hours=4), offset=3), 0)
+    assert detector.event_time(0) is None, "offset 1 of relations.observed was never read"
+    detector.take_observation(obs("CHN-PRK", 3.0, T0 + timedelta(hours=2)), 0, 1)
+    assert detector.event_time(0) is None, "read again from the hole: offset 2 comes again before it counts"
+    detector.take_observation(obs("CHN-PRK", 3.0, T0 + timedelta(hours=3)), 0, 2)
+    assert detector.event_time(0) == T0 + timedelta(hours=4)
+
+
+def test_the_read_mark_starts_where_the_consumer_began_and_follows_the_newest_offset_with_markers() -> None:
+    resumed = Detector()
+    resumed.set_extent({0: (0, 5)})
+    resumed.read_from(0, 40)  # the committed offset (or the log's start): everything below was read before
+    resumed.take_watermark(_mark(0, T0 + timedelta(hours=4), offset=41), 0)
+    assert resumed.event_time(0) is None
+    resumed.take_observation(obs("CHN-PRK", 3.0, T0 + timedelta(hours=3)), 0, 40)
+    assert resumed.event_time(0) == T0 + timedelta(hours=4)
+    transactional = Detector(dense_offsets=False)  # transaction markers take offsets: a gap is not a hole
+    transactional.set_extent({0: (0, 5)})
+    transactional.take_observation(obs("CHN-PRK", 3.0, T0 + timedelta(hours=3)), 0, 2)
+    transactional.take_watermark(_mark(0, T0 + timedelta(hours=4), offset=3), 0)
+    assert transactional.event_time(0) == T0 + timedelta(hours=4)
+
+
 def test_a_source_partition_is_idle_only_while_its_end_offset_stays_where_it_was_read_to() -> None:
     detector = Detector()
     detector.set_extent({0: (0, 4), 1: (0, 7)})

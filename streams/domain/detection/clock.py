@@ -45,7 +45,9 @@ class PartitionClock(_Clock):
     """A detect partition's event time: kept in the detect table, so a restart resumes it."""
 
     sources: dict[str, SourceClock] = Field(default_factory=dict, description="by source partition number")
-    read: int = Field(default=0, description="next offset of relations.observed to read in this partition")
+    read: int = Field(
+        default=0, description="next offset of relations.observed to read here: every offset below it has been read"
+    )
     event_time: AwareDatetime | None = Field(default=None, description="as applied so far (never goes back)")
     waiting: dict[str, AwareDatetime] = Field(
         default_factory=dict, description="pairs with articles inside the allowed lateness, and their newest"
@@ -62,10 +64,24 @@ def take(clock: PartitionClock, record: SourceWatermark) -> None:
     _release(clock)
 
 
-def read(clock: PartitionClock, offset: int) -> None:
-    """The observation at `offset` of this partition of relations.observed has been read."""
-    clock.read = max(clock.read, offset + 1)
-    _release(clock)
+def read(clock: PartitionClock, offset: int, dense: bool = True) -> None:
+    """The observation at `offset` of this partition of relations.observed has been read.
+
+    `dense`: every offset of the partition is a record (no transaction markers). Then the read mark moves only
+    over offsets read one after another: a record past a hole (Faust drops records in some rebalances and reads
+    them again later, streams/faust_fixes.py) must not let a watermark count that covers the missing ones. With
+    markers a gap is normal, and the mark follows the newest offset read."""
+    if offset == clock.read or not dense:
+        clock.read = max(clock.read, offset + 1)
+        _release(clock)
+
+
+def start(clock: PartitionClock, offset: int) -> None:
+    """The consumer reads this partition from `offset` (its committed offset, or the log's start): everything
+    below it was read before."""
+    if offset > clock.read:
+        clock.read = offset
+        _release(clock)
 
 
 def advance(clock: PartitionClock, extent: Extent | None) -> datetime | None:
