@@ -222,3 +222,51 @@ def test_a_reported_change_needs_the_relationship_itself() -> None:
 def test_history_is_not_news_of_the_relationship() -> None:
     assert pairs("British forces fought Argentina in the 1982 war over the islands.") == {}
     assert set(pairs("British forces fought Argentina in the 2024 skirmish over the islands.")) == {"ARG-GBR"}
+
+
+# An act whose subject sits further up: through "is willing/ready to", or a vague verb ("provided", "gave") whose
+# object names the act; the one acted on comes from the vague verb's complements or from the act's own.
+INHERITED_THROUGH_ADJECTIVES_AND_VAGUE_VERBS = [
+    ("Norway is willing to withdraw its frigates from Icelandic waters.", "ISL-NOR", "NOR"),
+    ("Japan is ready to offer emergency loans to Sri Lanka.", "JPN-LKA", "JPN"),
+    ("The Dutch government has provided $12 million for assistance in northern Mozambique.", "MOZ-NLD", "NLD"),
+    ("Qatar was prepared to give aid to Sudanese refugees.", "QAT-SDN", "QAT"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "initiator"), INHERITED_THROUGH_ADJECTIVES_AND_VAGUE_VERBS)
+def test_an_act_takes_its_subject_through_an_adjective_or_a_vague_verb(text: str, pair: str, initiator: str) -> None:
+    found = pairs(text)
+    assert list(found) == [pair]
+    assert found[pair].initiator == initiator
+
+
+# "May" before a date or after a preposition is the month, not a hedge that makes the act hypothetical.
+MONTH_MAY = [
+    "On May 3, Brazil signed a fisheries agreement with Uruguay.",
+    "Since May, Ghana has supplied electricity to Burkina Faso.",
+    "In May Chile agreed a trade pact with Peru.",
+]
+
+
+@pytest.mark.parametrize("text", MONTH_MAY)
+def test_the_month_may_is_no_hedge(text: str) -> None:
+    (relation,) = pairs(text).values()
+    assert all(not c.startswith("possible:") for e in relation.evidence for c in e.cues)
+    assert relation.polarity == "cooperation"
+
+
+# A word that is common in sport and elsewhere ("group", "round", "set") is no sign of sport on its own: a sentence
+# whose only actors are two states still relates them.
+ONE_SPORT_WORD = [
+    "Turkish jets struck militant group bases in northern Iraq on Sunday.",
+    "Pakistani troops repelled a second round of shelling by Indian forces.",
+    "Kenyan police set up roadblocks after Somali gunmen attacked a border post.",
+]
+
+
+@pytest.mark.parametrize("text", ONE_SPORT_WORD)
+def test_one_word_shared_with_sport_is_no_sign_of_sport(text: str) -> None:
+    found = pairs(text)
+    assert len(found) == 1
+    assert next(iter(found.values())).polarity == "conflict"

@@ -36,7 +36,7 @@ class Func(NamedTuple):
 def cue_hits(sentence: str, spans: list[tuple[int, int]], lex: Lexicon) -> list[Hit]:
     """The cues of `sentence` outside the country mentions at `spans` (offsets in the sentence), in order."""
     lower = sentence.lower()
-    funcs = _function_words(lower, lex)
+    funcs = [f for f in _function_words(lower, lex) if not _month(sentence, f)]
     boundaries = [f.start for f in funcs if "clause_boundaries" in f.roles]
     return _find_hits(lower, spans, lex, funcs, boundaries)
 
@@ -55,6 +55,18 @@ def rescoped(hit: Hit, role: str) -> Hit:
     condition that the parse scopes over the cue but that the words before it do not show."""
     plain = _modified("", hit.start, hit.end, hit.cue.pattern, hit.cue, {role})
     return plain._replace(label=plain.label.replace(hit.cue.pattern, hit.label, 1))
+
+
+_DATE_WORDS = frozenset({"in", "on", "of", "since", "until", "till", "by", "from", "to", "last", "next", "early", "late", "mid"})
+
+
+def _month(sentence: str, f: Func) -> bool:
+    """ "On May 12", "since May": the month, not the modal verb."""
+    if sentence[f.start : f.end] != "May":
+        return False
+    after = sentence[f.end : f.end + 2].strip()
+    before = sentence[max(0, f.start - 7) : f.start].split()
+    return after[:1].isdigit() or (bool(before) and before[-1].lower().strip("-") in _DATE_WORDS)
 
 
 def _function_words(lower: str, lex: Lexicon) -> list[Func]:

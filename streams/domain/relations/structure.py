@@ -314,6 +314,7 @@ def _two_actors(doc: Any, holders: _Holders, cues: dict[int, Hit], r: Roles, yea
     strong = {i: h for i, h in cues.items() if not h.cue.weak and h.cue.category not in {"REL", "TREND"}}
     if not strong or _sport_signs(doc, r) or (year is not None and _dated_before(doc[:], year - r.history_years)):
         return []
+    force = any(h.cue.quad == 4 for h in strong.values())
     actors: list[tuple[Any, str]] = []
     for i, parties in holders.parties.items():
         token = doc[i]
@@ -322,6 +323,16 @@ def _two_actors(doc: Any, holders: _Holders, cues: dict[int, Hit], r: Roles, yea
         if not _argument(token, holders, r):
             continue
         actors.extend((token, p.country) for p in parties)
+    states = {c for _t, c in actors}
+    for i, parties in holders.owners.items():
+        # "arrested Kuwaiti nationals", "fighting at the Thai border": what a state owns, as the other side
+        countries, owned = {p.country for p in parties}, doc[i]
+        while owned.dep_ in _THROUGH and owned.head.i != owned.i:
+            owned = owned.head
+        if owned.dep_ in _SUBJECT or not states or countries <= states or len(countries) != 1:
+            continue  # what is owned is acted on, it does not act ("Ghana's economy grew as Togo ...")
+        if _argument(doc[i], holders, r, force=force):
+            actors.append((doc[i], parties[0].country))
     if len({c for _t, c in actors}) != 2:
         return []
     (ta, a), (tb, b) = sorted({c: (t, c) for t, c in actors}.values(), key=lambda tc: tc[1])
@@ -331,15 +342,16 @@ def _two_actors(doc: Any, holders: _Holders, cues: dict[int, Hit], r: Roles, yea
     return [Act(strong[i], [(a, b)], {(a, b): None}, [], True)]
 
 
-def _argument(token: Any, holders: _Holders, r: Roles) -> bool:
-    """Whether a holder is in a role a state can hold: not a place, a list item, or the complement of a noun
-    that is neither a state noun nor an act ("a chain from Ireland", "a flight to Germany")."""
+def _argument(token: Any, holders: _Holders, r: Roles, *, force: bool = False) -> bool:
+    """Whether a holder is in a role a state can hold: not a place (unless `force` is used, whose target a place
+    is: "fighting on the Thai border"), a list item, or the complement of a noun that is neither a state noun
+    nor an act ("a chain from Ireland", "a flight to Germany")."""
     t = token
     while t.dep_ in _THROUGH and t.head.i != t.i:
         t = t.head
     if t.dep_ == "pobj":
         prep = t.head
-        if prep.lower_ in r.locative_preps or prep.lower_ in r.list_preps:
+        if (prep.lower_ in r.locative_preps and not force) or prep.lower_ in r.list_preps:
             return False
         governor = prep.head
         noun = governor.dep_ in _OBJECT | _SUBJECT | {"pobj", "conj", "appos"}
@@ -368,8 +380,8 @@ def _words(doc: Any) -> set[str]:
 
 
 def _sport_signs(doc: Any, r: Roles) -> bool:
-    words = _words(doc)
-    return bool(words & (r.sport_terms | r.sport_words)) or bool(_SCORE.search(doc.text))
+    """Any sign of sport: a sport term, a result, or two of the words common in sport and elsewhere."""
+    return _sporty(doc, r) or bool(_SCORE.search(doc.text))
 
 
 def _sporty(doc: Any, r: Roles) -> bool:
@@ -874,18 +886,20 @@ def _inherited(
     t = token
     if t.dep_ in {"pobj", "pcomp"} and t.head.dep_ == "prep":
         t = t.head
-    for _ in range(4):
+    carried: list[Party] = []  # objects of light verbs on the way up ("willing to provide support to Y")
+    for _ in range(5):
         head = t.head
         if head.i == t.i:
             return None
-        light = t.dep_ in _LIGHT_OBJECT | {"prep"} and head.i not in cue_roots
+        # a vague cue ("provided", "gave") is as light as a verb that is no cue at all
+        light = t.dep_ in _LIGHT_OBJECT | {"prep"} and (head.i not in cue_roots or cue_roots[head.i].cue.weak)
         # "X met Y after signing a treaty": a participle after a preposition shares the clause's subject
         adjunct = t.dep_ == "prep" and token.dep_ == "pcomp"
-        if not (light or adjunct or t.dep_ in {"xcomp", "conj", "advcl", "acl", "pcomp"}):
+        if not (light or adjunct or t.dep_ in {"xcomp", "conj", "advcl", "acl", "pcomp", "acomp"}):
             return None
         light = light or adjunct
         subjects: list[Party] = []
-        objects: list[Party] = []
+        objects: list[Party] = list(carried)
         for c in head.children:
             if c.dep_ in _SUBJECT or (c.dep_ == "nsubjpass" and t.dep_ == "prep"):
                 # "X is suspected of sending ...": the passive subject does the nested act
@@ -907,9 +921,12 @@ def _inherited(
                 p for c in head.children if c.dep_ in _MODIFIER for p in _modifiers(c, holders)
             ]
         if subjects:
-            return _unique(subjects), _unique(objects) if light else []
-        if head.dep_ not in {"xcomp", "conj", "advcl", "pcomp", "ccomp"} and not light:
+            return _unique(subjects), _unique(objects) if light or carried else []
+        # "X is willing to withdraw": through the adjective to the copula's subject
+        if head.dep_ not in {"xcomp", "conj", "advcl", "pcomp", "ccomp", "acomp"} and not light:
             return None
+        if light or t.dep_ == "xcomp":
+            carried = objects
         t = head
     return None
 
