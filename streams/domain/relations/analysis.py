@@ -57,7 +57,9 @@ def rescoped(hit: Hit, role: str) -> Hit:
     return plain._replace(label=plain.label.replace(hit.cue.pattern, hit.label, 1))
 
 
-_DATE_WORDS = frozenset({"in", "on", "of", "since", "until", "till", "by", "from", "to", "last", "next", "early", "late", "mid"})
+_DATE_WORDS = frozenset(
+    {"in", "on", "of", "since", "until", "till", "by", "from", "to", "last", "next", "early", "late", "mid"}
+)
 
 
 def _month(sentence: str, f: Func) -> bool:
