@@ -22,12 +22,12 @@ clock, with its waiting pairs, are in the store (the Faust table), so a restart 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Collection, Iterable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from streams.domain.detection import DetectorConfig, PairState, advance, flush, observe
+from streams.domain.detection import DetectorConfig, PairState, advance, flush, full, observe
 from streams.domain.detection import clock as event_clock
 from streams.models import RelationObservation, RelationshipAlert, SourceWatermark
 
@@ -111,7 +111,7 @@ class Detector:
         alerts = self._apply(observation, partition)
         now = max(self.stream_time.get(partition, observation.published_at), observation.published_at)
         self.stream_time[partition] = now
-        return alerts + self._finalise_waiting(partition, now, skip=observation.pair)
+        return alerts + self._finalise_waiting(partition, now, skip={observation.pair})
 
     def flush(self) -> list[RelationshipAlert]:
         """The input has ended: finalise every pair's articles still inside the allowed lateness."""
@@ -174,17 +174,42 @@ class Detector:
         if now is None:
             self.store.put_clock(partition, part.clock)
             return []
+        applied, blocked, alerts = self._apply_due(partition, part, now)
+        if applied or now != before:
+            alerts.extend(self._finalise_waiting(partition, now, skip=blocked))
+        self.store.put_clock(partition, part.clock)
+        return alerts
+
+    def _apply_due(self, partition: int, part: _Partition, now: datetime
+                   ) -> tuple[int, set[str], list[RelationshipAlert]]:
+        """Apply the held observations that event time has passed, in (published_at, observation_id) order. A pair
+        whose pending articles are at their bound (detector.full) is finalised as far as event time allows without
+        passing the article it would take next (so that is not late); if still full, it keeps its newer ones held,
+        in order. Returns how many were applied, the pairs left full, and the alerts."""
         due = sorted((o for o in part.held.values() if o.published_at <= now),
                      key=lambda o: (o.published_at, o.observation_id))
         alerts: list[RelationshipAlert] = []
+        applied = 0
+        blocked: set[str] = set()
+        horizon = now - timedelta(seconds=self.config.lateness_s)
         for observation_id in [o.observation_id for o in due]:
-            observation = part.held.pop(observation_id)  # as held now: an earlier copy may have made it a duplicate
+            observation = part.held[observation_id]  # as held now: an earlier copy may have made it a duplicate
+            if observation.pair in blocked:
+                continue
+            state = self.store.get(observation.pair)
+            if full(state, observation, self.config):
+                assert state is not None
+                state, more = advance(state, min(horizon, observation.published_at), self.config)
+                self._save(state, partition)
+                alerts.extend(more)
+                if full(state, observation, self.config):
+                    blocked.add(observation.pair)
+                    continue
+            del part.held[observation_id]
             alerts.extend(self._apply(self._original_first(observation, partition, part), partition))
             self.store.release(partition, observation)
-        if due or now != before:
-            alerts.extend(self._finalise_waiting(partition, now, skip=None))
-        self.store.put_clock(partition, part.clock)
-        return alerts
+            applied += 1
+        return applied, blocked, alerts
 
     def _original_first(self, observation: RelationObservation, partition: int, part: _Partition
                         ) -> RelationObservation:
@@ -215,11 +240,11 @@ class Detector:
         else:
             self.waiting.get(partition, {}).pop(state.pair, None)
 
-    def _finalise_waiting(self, partition: int, now: datetime, skip: str | None) -> list[RelationshipAlert]:
+    def _finalise_waiting(self, partition: int, now: datetime, skip: Collection[str]) -> list[RelationshipAlert]:
         alerts: list[RelationshipAlert] = []
         horizon = now - timedelta(seconds=self.config.lateness_s)
         waiting = self.waiting.get(partition, {})
-        for pair in sorted(p for p, newest in waiting.items() if p != skip and newest <= horizon):
+        for pair in sorted(p for p, newest in waiting.items() if p not in skip and newest <= horizon):
             try:
                 state = self.store.get(pair)
                 if state is None:

@@ -275,3 +275,34 @@ def test_a_restart_keeps_the_pairs_waiting_for_event_time_to_pass_them() -> None
     assert second.take_watermark(_mark(0, newest + timedelta(minutes=30)), 0) == []
     released = second.take_watermark(_mark(0, newest + timedelta(hours=1)), 0)
     assert [(a.pair, a.kind, a.trigger) for a in released] == [("CHN-PRK", "cooling", "statistical")]
+
+
+def test_a_burst_keeps_the_pair_s_newer_articles_held_instead_of_closing_a_window_early() -> None:
+    """40 reports of one pair within 20 minutes, then one within the lateness but sent after them: the pair never
+    holds more than max_pending articles and the straggler (an older article is put in its place at once), nothing
+    counts as late, and the alerts are replay's."""
+    burst = [obs("ISR-IRN", -6.5 + (i % 3), T0 + timedelta(days=130, seconds=30 * i), SOURCES[i % 4],
+                 trend="cooling" if i % 5 == 0 else None, confidence=0.9) for i in range(40)]
+    straggler = obs("ISR-IRN", -7.0, T0 + timedelta(days=130, seconds=5), trend="cooling", confidence=0.9)
+    after = [obs("ISR-IRN", -6.0, T0 + timedelta(days=131, hours=h), SOURCES[h % 4]) for h in range(3)]
+    arrivals = [*warm_history("ISR-IRN"), *burst, straggler, *after]
+    offline = Detector()
+    expected = run(offline, ((0, o) for o in sorted(arrivals, key=lambda o: (o.published_at, o.observation_id))))
+    expected += offline.flush()
+    live = Detector(store=TableStore({}))
+    live.set_extent({0: (0, len(arrivals) + 1)})
+    got: list[RelationshipAlert] = []
+    newest = T0
+    most_pending = 0
+    for offset, o in enumerate(arrivals):
+        newest = max(newest, o.published_at)
+        got += live.take_observation(o, 0, offset)
+        got += live.take_watermark(_mark(0, newest, offset=offset + 1), 0)
+        state = live.store.get("ISR-IRN")
+        most_pending = max(most_pending, len(state.pending) if state else 0)
+    got += live.flush()
+    assert most_pending == live.config.max_pending + 1
+    state = live.store.get("ISR-IRN")
+    assert state is not None and state.late == 0
+    assert expected, "the story should imply alerts"
+    assert {a.alert_id: a for a in got} == {a.alert_id: a for a in expected}

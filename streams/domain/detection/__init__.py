@@ -24,7 +24,7 @@ for the four kinds and severity, detector.py for event time, lateness, duplicate
 """
 
 from streams.domain.detection.config import DetectorConfig
-from streams.domain.detection.detector import advance, flush, observe
+from streams.domain.detection.detector import advance, flush, full, observe
 from streams.domain.detection.state import PairState
 
-__all__ = ["DetectorConfig", "PairState", "advance", "flush", "observe"]
+__all__ = ["DetectorConfig", "PairState", "advance", "flush", "full", "observe"]

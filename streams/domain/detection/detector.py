@@ -75,12 +75,17 @@ def observe(
         )
         out.append(alert)
     out.extend(_finalise(state, state.watermark, config))
-    if len(state.pending) > config.max_pending:
-        # A burst beyond the buffer: close the window early rather than grow, and move the watermark with it so
-        # the finalised sequence stays in event-time order (what arrives behind it now is late).
-        state.watermark = state.pending[len(state.pending) - config.max_pending - 1].published_at
-        out.extend(_finalise(state, state.watermark, config))
     return state, out
+
+
+def full(state: PairState | None, obs: RelationObservation, config: DetectorConfig) -> bool:
+    """Whether the pair should take `obs` later: it holds max_pending articles inside the allowed lateness and
+    `obs` is not older than its newest. No window closes early for a burst (an article behind it that is within
+    the lateness must still count as if in order); the caller holds the newer article back instead, until event
+    time has finalised the pair's pending ones. That gives the same result as taking it at once, since what is
+    finalised, and in which order, does not change. An older article is taken at once, full or not: it must be
+    put in its place before anything after it is finalised."""
+    return state is not None and len(state.pending) >= config.max_pending and obs.published_at >= state.max_seen
 
 
 def advance(state: PairState, watermark: datetime, config: DetectorConfig) -> tuple[PairState, list[RelationshipAlert]]:
