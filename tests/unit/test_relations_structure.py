@@ -270,3 +270,80 @@ def test_one_word_shared_with_sport_is_no_sign_of_sport(text: str) -> None:
     found = pairs(text)
     assert len(found) == 1
     assert next(iter(found.values())).polarity == "conflict"
+
+
+# A reaction to an act that an earlier sentence reported ("condemned the strikes") is aimed at that act's
+# initiator, or at both parties of a mutual act; the evidence shows the phrase that stood for them.
+REACTIONS_TO_AN_EARLIER_ACT = [
+    # text, the reacting state, the pairs its reaction makes, the pairs it must not make
+    (
+        "Azerbaijan shelled positions inside Armenia overnight. Turkey praised the shelling.",
+        "TUR",
+        {"AZE-TUR"},
+        {"ARM-TUR"},
+    ),
+    (
+        "Peru and Bolivia signed a border treaty on Friday. Chile welcomed the treaty.",
+        "CHL",
+        {"BOL-CHL", "CHL-PER"},
+        set(),
+    ),
+    (
+        "Serbia expelled two Croatian diplomats on Monday. Slovenia criticised the expulsions.",
+        "SVN",
+        {"SRB-SVN"},
+        {"HRV-SVN"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "reactor", "aimed", "not_aimed"), REACTIONS_TO_AN_EARLIER_ACT)
+def test_a_reaction_to_an_earlier_act_is_aimed_at_its_initiator(
+    text: str, reactor: str, aimed: set[str], not_aimed: set[str]
+) -> None:
+    found = pairs(text)
+    assert aimed <= set(found) and not (not_aimed & set(found)), found
+    for pair in aimed:
+        assert found[pair].initiator == reactor
+        (reply,) = [e for e in found[pair].evidence if e.initiator == reactor]
+        assert any(ref.text.lower().startswith("the ") for ref in reply.references)
+
+
+# In what a firm or a group says, "it" is that firm or group, not the country named beside it.
+A_FIRM_SPEAKS_OF_ITSELF = [
+    "A Swedish retailer said it would open stores in Poland.",
+    "An Indian drugmaker said on Monday it had won approval to sell its vaccine in Brazil after trials there.",
+    "The Danish brewer said it had signed a supply contract with a Vietnamese distributor.",
+]
+
+
+@pytest.mark.parametrize("text", A_FIRM_SPEAKS_OF_ITSELF)
+def test_a_firm_that_speaks_of_itself_is_no_state(text: str) -> None:
+    assert pairs(text) == {}
+
+
+# "X issued a statement criticising Y": the participle's subject is whoever issued the statement.
+ACTS_IN_A_PARTICIPLE_ON_AN_OBJECT = [
+    ("Kenya and Uganda issued statements condemning Tanzania on Sunday.", {"KEN-TZA", "TZA-UGA"}),
+    ("Norway released a report praising Iceland for its fisheries policy.", {"ISL-NOR"}),
+    ("Ghana published a note accusing Togo of harbouring rebels.", {"GHA-TGO"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ACTS_IN_A_PARTICIPLE_ON_AN_OBJECT)
+def test_a_participle_on_an_object_takes_the_verbs_subject(text: str, expected: set[str]) -> None:
+    assert set(pairs(text)) == expected
+
+
+# A hostile verb governing an agreement breaks it: conflict between the parties it binds, not cooperation.
+BREAKING_AN_AGREEMENT = [
+    "Sudan and South Sudan have shelled border villages and violated the truce.",
+    "Armenia and Azerbaijan fired across the line of contact and breached the ceasefire agreement.",
+    "India and Pakistan traded shots and violated their ceasefire accord in Kashmir.",
+]
+
+
+@pytest.mark.parametrize("text", BREAKING_AN_AGREEMENT)
+def test_breaking_an_agreement_is_conflict(text: str) -> None:
+    (relation,) = pairs(text).values()
+    assert relation.polarity == "conflict"

@@ -149,10 +149,14 @@ def _prepare(a: ArticleText) -> _Prepared | Reading:
             if m.country in seen:
                 seen.remove(m.country)
             seen.append(m.country)
-        if len(countries) < 2 and not (earlier and _refers(lower[start:end], roles, len(countries))):
+        if len(countries) < 2 and not earlier:
             continue
         sentence = article[start:end]
         hits = cue_hits(sentence, [(m.start, m.end) for m in inside], lex)
+        if len(countries) < 2 and not (
+            _refers(lower[start:end], roles, len(countries)) or (countries and _names_act(sentence, hits))
+        ):
+            continue
         if hits:
             prepared.candidates.append(_Candidate(index, sentence, inside, hits))
     return prepared
@@ -168,6 +172,15 @@ def _refers(lower: str, roles: structure.Roles, named: int) -> bool:
     return named == 1 and _PRONOUN.search(lower) is not None
 
 
+def _names_act(sentence: str, hits: list[Hit]) -> bool:
+    """Whether a cue is a definite noun phrase ("the drills", "these sanctions") that may name an earlier act."""
+    for h in hits:
+        before = sentence[max(0, h.start - 30) : h.start].lower().split()
+        if any(w in structure.DETERMINERS for w in before[-3:]):
+            return True
+    return False
+
+
 def _offtopic(article: str, roles: structure.Roles) -> bool:
     """An article about sport, markets or culture: such words far outnumber the nouns that stand for states."""
     words = _WORD.findall(article.lower())
@@ -180,8 +193,10 @@ def _read(p: _Prepared, docs: list[Any]) -> list[Relation]:
     findings: dict[Pair, list[tuple[str, PairFinding]]] = {}
     found_pairs: list[Pair] = []  # most recent last
     counts: dict[Pair, int] = {}
+    last_seen: dict[Pair, int] = {}  # the sentence number where each pair was last related
+    initiators: dict[Pair, str | None] = {}  # and who acted there, when one side did
     for candidate, doc in zip(p.candidates, docs, strict=True):
-        resolve = _resolver(p, candidate, found_pairs, counts)
+        resolve = _resolver(p, candidate, found_pairs, counts, (last_seen, initiators))
         per_pair: dict[Pair, PairFinding] = {}
         reading = structure.read(doc, candidate.mentions, candidate.hits, resolve, offtopic=p.offtopic, year=p.year)
         # a later "it" stands for a state that acted here, not for one named as a port's or a firm's
@@ -199,11 +214,17 @@ def _read(p: _Prepared, docs: list[Any]) -> list[Relation]:
                 found_pairs.remove(pair)
             found_pairs.append(pair)
             counts[pair] = counts.get(pair, 0) + 1
+            last_seen[pair] = candidate.index
+            initiators[pair] = next((i for i in f.initiators if i is not None), None)
     return [judge(pair, found) for pair, found in sorted(findings.items())]
 
 
 def _resolver(
-    p: _Prepared, candidate: _Candidate, found_pairs: list[Pair], counts: dict[Pair, int]
+    p: _Prepared,
+    candidate: _Candidate,
+    found_pairs: list[Pair],
+    counts: dict[Pair, int],
+    latest: tuple[dict[Pair, int], dict[Pair, str | None]],
 ) -> structure.Resolver:
     window = structure.roles().window
 
@@ -217,6 +238,15 @@ def _resolver(
         return out
 
     def resolve(phrase: str, at: int) -> list[structure.Party]:
+        if phrase.startswith(structure.ACT_REFERENCE):
+            # the pair related last, within the window of sentences before this one
+            text = phrase.removeprefix(structure.ACT_REFERENCE)
+            last_seen, initiators = latest
+            recent = [q for q in found_pairs if candidate.index - window <= last_seen[q] < candidate.index]
+            if not recent:
+                return []
+            actor = initiators.get(recent[-1])
+            return [structure.Party(c, text, c) for c in ((actor,) if actor else recent[-1])]
         nearest = earlier_mentions(at)
         if phrase in structure.roles().pair_references:
             if found_pairs:

@@ -135,6 +135,14 @@ class Act:
 # (text of the reference, character offset in the sentence) -> the parties it stands for, best first
 Resolver = Callable[[str, int], list[Party]]
 
+# The phrase a Resolver is asked about when an act refers to an act of the sentences before ("denounced the drills"):
+# this prefix, then the words of the noun phrase. The parties are the earlier act's initiator, or both of a mutual
+# act's parties.
+ACT_REFERENCE = "act: "
+DETERMINERS = frozenset({"the", "this", "these", "those", "such"})
+# reactions that are aimed at an earlier act's parties when their object is that act
+_REACTIONS = frozenset({"SUPPORT", "ACCUSE", "REJECT", "THREATEN"})
+
 
 @dataclass
 class Reading:
@@ -203,9 +211,13 @@ def read(
     # one, the talks do), with the governor as its light verb.
     governors = {i: h for i, h in cue_roots.items() if i not in silent}
     for root, hit in silent.items():
-        if doc[root].head.i in silent:
+        governor = silent.get(doc[root].head.i)
+        if governor is not None:
             act = _act(doc[root], hit, holders, governors, r)
             if act is not None and act.pairs:
+                if governor.score < 0 < act.hit.score:
+                    # "X and Y violated the truce": who the truce binds, in the sense of breaking it
+                    act.hit = _scoped(doc[root].head, governor)
                 acts.append(act)
     # the fallback reads only cues whose arguments the parse did not give, and none dated as history
     unread = {
@@ -444,6 +456,8 @@ class _Holders:
                 continue
             pronoun = word in self.r.singular_pronouns or word in self.r.personal_pronouns
             if pronoun and token.i not in self.mention_tokens:
+                if self._speaker_is_no_state(token):
+                    continue
                 parties = self.resolve(token.lower_, token.idx)
                 if self._new_clause(parties, token):
                     parties = self._prefer_subjects(parties)
@@ -451,6 +465,24 @@ class _Holders:
                     first = parties[0]
                     alts = tuple(p.country for p in parties[1:])
                     self._place(token, [Party(first.country, token.text, first.antecedent, alts)])
+
+    def _speaker_is_no_state(self, pronoun: Any) -> bool:
+        """ "A German carmaker said it would ...": in what a subject says, "it" is that subject; when that is a
+        noun that stands for no state (a firm, a group), the pronoun stands for no state either."""
+        clause = _clause(pronoun)
+        if clause.dep_ != "ccomp":
+            return False
+        for c in clause.head.children:
+            if c.dep_ == "nsubj" and c.i < pronoun.i:
+                word = c.lower_
+                return not (
+                    self.parties.get(c.i)
+                    or word in self.r.state_nouns
+                    or word in self.r.singular_pronouns
+                    or word in self.r.personal_pronouns
+                    or c.i in self.mention_tokens
+                )
+        return False
 
     def _parties_before(self, at: int, phrase: str) -> list[Party]:
         """ "the two nations" after two states were named as parties in the same sentence stands for them."""
@@ -793,6 +825,8 @@ def _arguments(
             else:
                 patients += _holding(c, holders, cue_roots, r, modifier=False, force=force)
                 patients += holders.posts.get(c.i, [])
+                if not patients and dep == "dobj" and hit.cue.category in _REACTIONS:
+                    patients += _earlier_act(c, holders, cue_roots)
                 if dep == "dobj":
                     # "signed a deal with Y": the object's complements name the other party; of an object that is
                     # itself an act ("condemned the attack on Z") only a partner does, not the act's own target
@@ -813,6 +847,19 @@ def _arguments(
         elif dep == "dobj":
             patients += _holding(c, holders, cue_roots, r, modifier=False)
     return _unique(agents), _unique(patients), _unique(between)
+
+
+def _earlier_act(noun: Any, holders: _Holders, cue_roots: dict[int, Hit]) -> list[Party]:
+    """ "China condemned the drills": an act named by a definite noun phrase and given no parties of its own is
+    the act the article reported just before; its parties are the ones reacted to."""
+    if noun.i not in cue_roots:
+        return []
+    if not any(c.dep_ == "det" and c.lower_ in DETERMINERS for c in noun.children):
+        return []
+    if any(holders.of(t) or holders.of(t, as_modifier=True) or holders.owned(t) for t in noun.subtree):
+        return []
+    phrase = holders.doc[noun.left_edge.i : noun.i + 1].text
+    return holders.resolve(ACT_REFERENCE + phrase, noun.idx)
 
 
 def _phrase_children(token: Any, hit: Hit) -> list[Any]:
@@ -920,6 +967,9 @@ def _inherited(
             subjects = holders.owned(head) + [
                 p for c in head.children if c.dep_ in _MODIFIER for p in _modifiers(c, holders)
             ]
+            if not subjects and head.dep_ == "dobj" and head.head.i not in cue_roots:
+                # "X issued a statement criticising Y": the one who issued it
+                subjects = _subjects(head.head, holders, cue_roots, r)
         if subjects:
             return _unique(subjects), _unique(objects) if light or carried else []
         # "X is willing to withdraw": through the adjective to the copula's subject
