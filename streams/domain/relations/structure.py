@@ -59,6 +59,7 @@ class Roles:
     resumption_words: frozenset[str]
     force_if_armed_words: frozenset[str]
     peaceful_missions: frozenset[str]
+    market_demand_words: frozenset[str]
     intensifiers: dict[str, float]
     senses: dict[str, dict[str, tuple[str, float, int]]]
 
@@ -91,6 +92,7 @@ def roles() -> Roles:
         resumption_words=frozenset(raw["resumption_words"]),
         force_if_armed_words=frozenset(raw["force_if_armed_words"]),
         peaceful_missions=frozenset(raw["peaceful_missions"]),
+        market_demand_words=frozenset(raw["market_demand_words"]),
         intensifiers={k: float(v) for k, v in raw["intensifiers"].items()},
         senses={
             cue: {obj: (str(s[0]), float(s[1]), int(s[2])) for obj, s in table.items()}
@@ -474,15 +476,20 @@ class _Holders:
             return False
         for c in clause.head.children:
             if c.dep_ == "nsubj" and c.i < pronoun.i:
-                word = c.lower_
-                return not (
-                    self.parties.get(c.i)
-                    or word in self.r.state_nouns
-                    or word in self.r.singular_pronouns
-                    or word in self.r.personal_pronouns
-                    or c.i in self.mention_tokens
-                )
+                return not self._may_be_state(c) or any(
+                    o.dep_ == "poss" and not self._may_be_state(o) for o in c.children
+                )  # "the exchange's regulator said it ..."
         return False
+
+    def _may_be_state(self, token: Any) -> bool:
+        word = token.lower_
+        return bool(
+            self.parties.get(token.i)
+            or word in self.r.state_nouns
+            or word in self.r.singular_pronouns
+            or word in self.r.personal_pronouns
+            or token.i in self.mention_tokens
+        )
 
     def _parties_before(self, at: int, phrase: str) -> list[Party]:
         """ "the two nations" after two states were named as parties in the same sentence stands for them."""
@@ -648,6 +655,10 @@ def _sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | N
         return None
     if surface == "tie":
         return None  # the diplomatic sense is plural ("ties"); "a tie" is a draw or a link
+    if surface in {"demand", "demands"} and any(
+        c.dep_ in {"amod", "compound"} and c.lower_ in r.market_demand_words for c in token.children
+    ):
+        return None  # "rising demand for travel", "consumer demand": a market's, not a state's
     return hit
 
 
