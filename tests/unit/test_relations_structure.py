@@ -347,3 +347,68 @@ BREAKING_AN_AGREEMENT = [
 def test_breaking_an_agreement_is_conflict(text: str) -> None:
     (relation,) = pairs(text).values()
     assert relation.polarity == "conflict"
+
+
+# The act reacted to may be one state's alone, in a sentence that relates no pair: its author is the one reacted
+# to; a place named first ("Rebels shelled a market in Mali") is no author.
+REACTIONS_TO_ONE_STATES_ACT = [
+    ("Iran fired two ballistic missiles into the Gulf on Sunday. Kuwait condemned the launches.", "IRN-KWT", "KWT"),
+    ("Russia expelled three diplomats on Friday. Poland voiced anger over the expulsions.", "POL-RUS", "POL"),
+    ("Venezuela seized a tanker in the Caribbean. Guyana protested against the seizure.", "GUY-VEN", "GUY"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "reactor"), REACTIONS_TO_ONE_STATES_ACT)
+def test_a_reaction_to_one_states_act_is_aimed_at_it(text: str, pair: str, reactor: str) -> None:
+    found = pairs(text)
+    assert list(found) == [pair]
+    assert found[pair].polarity == "conflict"
+    assert found[pair].initiator == reactor
+    (evidence,) = found[pair].evidence
+    assert evidence.references and evidence.references[0].text.startswith("the ")
+
+
+def test_a_place_named_first_is_no_author_of_the_act() -> None:
+    assert pairs("In Mali, rebels shelled a market on Monday. Senegal condemned the shelling.") == {}
+
+
+# "Demand" with a market's modifier is a market's, not one state's demand of another.
+MARKET_DEMAND = [
+    "Strong demand from China and India lifted copper prices.",
+    "Rising consumer demand in Brazil and Mexico boosted the brewer's sales.",
+    "Weaker oil demand in Japan and South Korea weighed on crude.",
+]
+
+
+@pytest.mark.parametrize("text", MARKET_DEMAND)
+def test_market_demand_is_no_demand_between_states(text: str) -> None:
+    assert pairs(text) == {}
+
+
+# In what a body of a firm, a league or an exchange says, "it" is that body.
+A_NON_STATE_BODY_SPEAKS = [
+    "Shares in a Thai developer fell after the exchange's regulator said it would sanction two of its units. "
+    "Malaysia's central bank kept rates on hold.",
+    "Australia's foreign minister was in Jakarta on Monday. The club's board said it would fine the Indonesian winger.",
+    "Chile's government met on Tuesday. The airline's owner said it would cut flights to Argentina.",
+]
+
+
+@pytest.mark.parametrize("text", A_NON_STATE_BODY_SPEAKS)
+def test_it_in_what_a_non_state_body_says_is_no_state(text: str) -> None:
+    assert pairs(text) == {}
+
+
+# A leader's name goes on past the words the gazetteer knows: "Crown Prince Mohammed bin Salman" acts as a whole.
+LEADERS_WITH_LONG_NAMES = [
+    ("Egypt's foreign minister met visiting Emirati President Mohamed bin Zayed in Cairo.", "ARE-EGY"),
+    ("Jordan's king received visiting Saudi Crown Prince Mohammed bin Salman in Amman.", "JOR-SAU"),
+    ("The Chinese premier had lunch with Brazilian President Luiz Inacio Lula da Silva in Beijing.", "BRA-CHN"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair"), LEADERS_WITH_LONG_NAMES)
+def test_a_leader_with_a_long_name_acts(text: str, pair: str) -> None:
+    found = pairs(text)
+    assert list(found) == [pair]
+    assert found[pair].polarity == "cooperation"

@@ -85,6 +85,9 @@ class _Prepared:
     offtopic: bool = False
     year: int | None = None
     actors: dict[int, set[int]] = field(default_factory=dict)  # parsed sentences: their actor mentions' starts
+    # sentences naming one state before an act it may have done ("North Korea fired a missile"), by number: the
+    # state and the acts' categories, for a later "the launch" (never parsed, never a pair by themselves)
+    lone_acts: dict[int, tuple[str, set[str]]] = field(default_factory=dict)
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
@@ -149,6 +152,8 @@ def _prepare(a: ArticleText) -> _Prepared | Reading:
             if m.country in seen:
                 seen.remove(m.country)
             seen.append(m.country)
+        if len(countries) == 1:
+            _note_lone_act(prepared, index, article[start:end], inside, lex)
         if len(countries) < 2 and not earlier:
             continue
         sentence = article[start:end]
@@ -170,6 +175,17 @@ def _refers(lower: str, roles: structure.Roles, named: int) -> bool:
     if any(p in lower for p in roles.pair_references):
         return True
     return named == 1 and _PRONOUN.search(lower) is not None
+
+
+def _note_lone_act(prepared: _Prepared, index: int, sentence: str, inside: list[structure.Mention], lex: Any) -> None:
+    """A sentence that opens with one state and then says what it did: the state may be the author of an act a
+    later sentence names ("... condemned the launch")."""
+    first = inside[0]
+    if sentence[: first.start].strip(" \"'(“‘").split()[-1:] not in ([], ["The"], ["the"]):
+        return  # not the sentence's subject position: "In Syria, ...", "Officials in Kenya ..."
+    hits = [h for h in cue_hits(sentence, [(m.start, m.end) for m in inside], lex) if h.start > first.end]
+    if hits:
+        prepared.lone_acts[index] = (first.country, {h.cue.category for h in hits})
 
 
 def _names_act(sentence: str, hits: list[Hit]) -> bool:
@@ -240,13 +256,22 @@ def _resolver(
     def resolve(phrase: str, at: int) -> list[structure.Party]:
         if phrase.startswith(structure.ACT_REFERENCE):
             # the pair related last, within the window of sentences before this one
-            text = phrase.removeprefix(structure.ACT_REFERENCE)
+            category, _, text = phrase.removeprefix(structure.ACT_REFERENCE).partition(":")
             last_seen, initiators = latest
-            recent = [q for q in found_pairs if candidate.index - window <= last_seen[q] < candidate.index]
+            recent: list[tuple[int, tuple[str, ...]]] = [
+                (last_seen[q], (initiators[q],) if initiators.get(q) else q)
+                for q in found_pairs
+                if candidate.index - window <= last_seen[q] < candidate.index
+            ]
+            recent += [
+                (i, (country,))
+                for i, (country, categories) in p.lone_acts.items()
+                if candidate.index - window <= i < candidate.index and category in categories
+            ]
             if not recent:
                 return []
-            actor = initiators.get(recent[-1])
-            return [structure.Party(c, text, c) for c in ((actor,) if actor else recent[-1])]
+            _, authors = max(recent, key=lambda r: r[0])
+            return [structure.Party(c, text, c) for c in authors]
         nearest = earlier_mentions(at)
         if phrase in structure.roles().pair_references:
             if found_pairs:

@@ -138,12 +138,13 @@ class Act:
 Resolver = Callable[[str, int], list[Party]]
 
 # The phrase a Resolver is asked about when an act refers to an act of the sentences before ("denounced the drills"):
-# this prefix, then the words of the noun phrase. The parties are the earlier act's initiator, or both of a mutual
-# act's parties.
+# this prefix, the act's category, ":" and the words of the noun phrase. The parties are the earlier act's
+# initiator, or both parties of a mutual act.
 ACT_REFERENCE = "act: "
 DETERMINERS = frozenset({"the", "this", "these", "those", "such"})
 # reactions that are aimed at an earlier act's parties when their object is that act
 _REACTIONS = frozenset({"SUPPORT", "ACCUSE", "REJECT", "THREATEN"})
+_REACTION_PREPS = frozenset({"against", "over", "about", "at"})
 
 
 @dataclass
@@ -435,8 +436,13 @@ class _Holders:
             self.state_marked = True
         if m.kind in {"leader", "body", "military"}:
             self.state_marked = True
+        root = span.root
+        if m.kind == "leader":
+            # the rest of a leader's name: "Crown Prince Mohammed bin Salman", "President Lula da Silva"
+            while root.dep_ == "compound" and root.head.i > root.i and root.head.text[:1].isupper():
+                root = root.head
         before = {i: len(v) for i, v in self.parties.items()}
-        self._place(span.root, [Party(m.country)])
+        self._place(root, [Party(m.country)])
         placed = [i for i, v in self.parties.items() if len(v) > before.get(i, 0)]
         if any(i not in self.modifier_only for i in placed):
             self.actor_starts.add(m.start)
@@ -849,6 +855,9 @@ def _arguments(
                     agents += _holding(o, holders, cue_roots, r, modifier=False)
         elif dep == "prep":
             got_agents, got_patients, got_between = _prep(c, hit, holders, cue_roots, r, force, material)
+            if not got_patients and hit.cue.category in _REACTIONS and c.lower_ in _REACTION_PREPS:
+                # "protested against the seizure", "angry over the expulsions"
+                got_patients = [p for o in c.children if o.dep_ == "pobj" for p in _earlier_act(o, holders, cue_roots)]
             agents += got_agents
             patients += got_patients
             between += got_between
@@ -870,7 +879,7 @@ def _earlier_act(noun: Any, holders: _Holders, cue_roots: dict[int, Hit]) -> lis
     if any(holders.of(t) or holders.of(t, as_modifier=True) or holders.owned(t) for t in noun.subtree):
         return []
     phrase = holders.doc[noun.left_edge.i : noun.i + 1].text
-    return holders.resolve(ACT_REFERENCE + phrase, noun.idx)
+    return holders.resolve(f"{ACT_REFERENCE}{cue_roots[noun.i].cue.category}:{phrase}", noun.idx)
 
 
 def _phrase_children(token: Any, hit: Hit) -> list[Any]:
