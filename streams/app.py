@@ -140,14 +140,14 @@ class WatermarkSender:
         self.next_offset: dict[int, int] = {}  # articles.raw partition -> every offset below it is done
         self.rebalances = app.rebalancing_count
 
-    async def begin(self, event: faust.EventT[bytes]) -> None:
+    def begin(self, event: faust.EventT[bytes]) -> None:
         """Before an event: after a rebalance, each partition counts from where its consumer began reading."""
         if self.app.rebalancing_count != self.rebalances:
             self.rebalances = self.app.rebalancing_count
             self.next_offset.clear()
         message = event.message
-        if message.partition not in self.next_offset:
-            self.next_offset[message.partition] = await faust_fixes.read_from(self.app, message.tp)
+        if message.partition not in self.next_offset:  # no commit yet: the partition's first record read starts it
+            self.next_offset[message.partition] = faust_fixes.read_from(self.app, message.tp) or message.offset
 
     def done(self, event: faust.EventT[bytes]) -> bool:
         """The event's outputs are acknowledged: whether it and every record before it in its partition are done."""
@@ -288,7 +288,7 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
     async def clean(stream: faust.StreamT[bytes]) -> None:
         """clean and relate: articles.clean and relations.observed, then the source partition's watermark."""
         async for event in stream.events():
-            await marks.begin(event)
+            marks.begin(event)
             article = await io.process("clean", event, clean_one, _from_epoch(event.message.timestamp))
             if article is not None:
                 await io.send("clean", event, clean_out, [(article.article_id, article)])
@@ -313,7 +313,7 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
                 begun.clear()
             if message.topic != watermarks_name and message.partition not in begun:
                 begun.add(message.partition)
-                detector.read_from(message.partition, await faust_fixes.read_from(app, message.tp))
+                detector.read_from(message.partition, faust_fixes.read_from(app, message.tp) or 0)
             if message.topic == watermarks_name:
                 await extent.refresh(detector)
                 alerts = await io.process("detect", event, watermark_one, message.partition)

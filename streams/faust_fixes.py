@@ -186,17 +186,14 @@ class SeekSafeRecovery(Recovery):
         return tp.topic in self.inputs_without_markers and not self.app.in_transaction
 
 
-async def read_from(app: faust.App, tp: TP) -> int:
+def read_from(app: faust.App, tp: TP) -> int | None:
     """Where this worker's consumer began reading `tp` in its current assignment: the committed offset it sought
-    to (Faust's record of it; an offset of 0 is kept as None there), else the partition's first offset. Asked at
-    an assignment's first record, before any of it is committed. Agents that claim "every record below offset N is
+    to (Faust's record of it), or None when there is none (Faust keeps an offset of 0 as None too). Asked at an
+    assignment's first record, before any of it is committed. Agents that claim "every record below offset N is
     done" (watermarks, the detect clock) start from here, so that a record Faust dropped at the start of an
     assignment (defect 1) is not passed over."""
     committed = app.consumer._committed_offset.get(tp)  # type: ignore[attr-defined]
-    if committed is not None and committed >= 0:
-        return int(committed)
-    earliest = await app.consumer.earliest_offsets(tp)
-    return int(earliest.get(tp) or 0)
+    return int(committed) if committed is not None and committed >= 0 else None
 
 
 def table_manager(inputs_without_markers: Iterable[str]) -> type[TableManager]:
