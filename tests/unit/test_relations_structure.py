@@ -412,3 +412,46 @@ def test_a_leader_with_a_long_name_acts(text: str, pair: str) -> None:
     found = pairs(text)
     assert list(found) == [pair]
     assert found[pair].polarity == "cooperation"
+
+
+# "The two regional rivals", "both Gulf neighbours": a pair reference may carry a word or two before its noun.
+PAIR_REFERENCES_WITH_ADJECTIVES = [
+    ("Qatar's emir met Bahrain's king in Doha. The two Gulf neighbours agreed to reopen their embassies.", "BHR-QAT"),
+    ("Chad's president visited Sudan on Monday. Both African neighbours signed a border accord.", "SDN-TCD"),
+    ("Peru's minister met his Chilean counterpart. The two Andean nations agreed to share seismic data.", "CHL-PER"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair"), PAIR_REFERENCES_WITH_ADJECTIVES)
+def test_a_pair_reference_may_carry_adjectives(text: str, pair: str) -> None:
+    found = pairs(text)
+    assert pair in found
+    assert any(ref.text.lower().startswith(("the two", "both")) for e in found[pair].evidence for ref in e.references)
+
+
+# A year inside a clause that modifies the act's object dates that clause, not the act: restoring ties cut in an
+# old year is news of now.
+OLD_YEARS_INSIDE_A_CLAUSE = [
+    "Morocco and Iran agreed to restore relations severed in 2018.",
+    "Tunisia reopened the embassy it had closed in 2012 in Damascus, restoring ties with Syria.",
+    "Bolivia and Israel restored the diplomatic ties that were cut in 2009.",
+]
+
+
+@pytest.mark.parametrize("text", OLD_YEARS_INSIDE_A_CLAUSE)
+def test_an_old_year_inside_a_clause_does_not_make_the_act_history(text: str) -> None:
+    (relation,) = pairs(text).values()
+    assert relation.polarity == "cooperation"
+
+
+# "X suspended relations with Y": the change word's object is the relationship the governing act relates.
+CHANGES_THROUGH_THE_GOVERNING_ACT = [
+    ("Mexico suspended diplomatic relations with Ecuador on Saturday.", "ECU-MEX", "cooling"),
+    ("Egypt restored relations with Qatar after a long rift.", "EGY-QAT", "warming"),
+    ("Bahrain has downgraded ties with Lebanon over the remarks.", "BHR-LBN", "cooling"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "trend"), CHANGES_THROUGH_THE_GOVERNING_ACT)
+def test_a_change_in_the_relationship_an_act_governs(text: str, pair: str, trend: str) -> None:
+    assert pairs(text)[pair].trend == trend

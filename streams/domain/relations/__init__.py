@@ -172,7 +172,7 @@ _PRONOUN = re.compile(r"\b(?:it|its|itself|he|she|his|her|him)\b", re.IGNORECASE
 
 def _refers(lower: str, roles: structure.Roles, named: int) -> bool:
     """Whether a sentence naming fewer than two countries points back to one ("its", "the two countries")."""
-    if any(p in lower for p in roles.pair_references):
+    if roles.pair_references.search(lower):
         return True
     return named == 1 and _PRONOUN.search(lower) is not None
 
@@ -255,14 +255,15 @@ def _resolver(
 
     def resolve(phrase: str, at: int) -> list[structure.Party]:
         if phrase.startswith(structure.ACT_REFERENCE):
-            # the pair related last, within the window of sentences before this one
+            # the act related last, within the window of sentences before this one: its initiator, or both
+            # parties of a mutual act, or the one state of an act that related no pair
             category, _, text = phrase.removeprefix(structure.ACT_REFERENCE).partition(":")
             last_seen, initiators = latest
-            recent: list[tuple[int, tuple[str, ...]]] = [
-                (last_seen[q], (initiators[q],) if initiators.get(q) else q)
-                for q in found_pairs
-                if candidate.index - window <= last_seen[q] < candidate.index
-            ]
+            recent: list[tuple[int, tuple[str, ...]]] = []
+            for q in found_pairs:
+                if candidate.index - window <= last_seen[q] < candidate.index:
+                    actor = initiators.get(q)
+                    recent.append((last_seen[q], (actor,) if actor else q))
             recent += [
                 (i, (country,))
                 for i, (country, categories) in p.lone_acts.items()
@@ -273,7 +274,7 @@ def _resolver(
             _, authors = max(recent, key=lambda r: r[0])
             return [structure.Party(c, text, c) for c in authors]
         nearest = earlier_mentions(at)
-        if phrase in structure.roles().pair_references:
+        if structure.roles().pair_references.fullmatch(phrase):
             if found_pairs:
                 # the pair the article has related most often so far, the latest of equals
                 a, b = max(reversed(found_pairs), key=lambda pair: counts[pair])

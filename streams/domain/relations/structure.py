@@ -46,7 +46,7 @@ class Roles:
     singular_pronouns: frozenset[str]
     plural_pronouns: frozenset[str]
     personal_pronouns: frozenset[str]
-    pair_references: tuple[str, ...]
+    pair_references: re.Pattern[str]  # "the two countries", "both Gulf neighbours", "each other"
     window: int
     history_years: int
     sport_terms: frozenset[str]
@@ -79,7 +79,7 @@ def roles() -> Roles:
         singular_pronouns=frozenset(raw["singular_pronouns"]),
         plural_pronouns=frozenset(raw["plural_pronouns"]),
         personal_pronouns=frozenset(raw["personal_pronouns"]),
-        pair_references=tuple(raw["pair_references"]),
+        pair_references=_pair_pattern(raw["pair_references"], raw["pair_reference_nouns"]),
         window=int(raw["reference_window_sentences"]),
         history_years=int(raw["history_years"]),
         sport_terms=frozenset(raw["sport_terms"]),
@@ -99,6 +99,12 @@ def roles() -> Roles:
             for cue, table in raw["sense_senses"].items()
         },
     )
+
+
+def _pair_pattern(phrases: list[str], nouns: list[str]) -> re.Pattern[str]:
+    fixed = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    heads = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
+    return re.compile(rf"\b(?:{fixed}|(?:the two|both)(?: [a-z-]+){{0,2}}? (?:{heads}))\b")
 
 
 @dataclass(frozen=True)
@@ -196,6 +202,7 @@ def read(
             del cue_roots[root]
     acts: list[Act] = []
     silent: dict[int, Hit] = {}  # cues that relate no one themselves
+    changes: list[tuple[int, Hit]] = []  # reported changes that relate no one themselves
     senseless: set[int] = set()  # cues not relational in this sentence ("launched a phone", "resumed hearings")
     for root, hit in [*cue_roots.items(), *trends]:
         token = doc[root]
@@ -210,6 +217,8 @@ def read(
             acts.append(act)
         elif sensed.trend is None:
             silent[root] = sensed
+        else:
+            changes.append((root, sensed))
     # A cue governed by a cue that relates no one speaks for itself ("X and Y resumed talks": resuming relates no
     # one, the talks do), with the governor as its light verb.
     governors = {i: h for i, h in cue_roots.items() if i not in silent}
@@ -222,6 +231,14 @@ def read(
                     # "X and Y violated the truce": who the truce binds, in the sense of breaking it
                     act.hit = _scoped(doc[root].head, governor)
                 acts.append(act)
+    # "X suspended relations with Y", "restored ties": the change is in the relationship the governing act relates
+    for root, hit in changes:
+        near = {root, doc[root].head.i}
+        for a in list(acts):
+            span = doc.char_span(a.hit.start, a.hit.end, alignment_mode="expand")
+            if span is not None and span.root.i in near and a.hit.trend is None:
+                acts.append(Act(hit, list(a.pairs), {pair: None for pair in a.pairs}, list(a.references), a.indirect))
+                break
     # the fallback reads only cues whose arguments the parse did not give, and none dated as history
     unread = {
         i: h
@@ -327,7 +344,11 @@ def _two_actors(doc: Any, holders: _Holders, cues: dict[int, Hit], r: Roles, yea
     often which words are arguments). Not in a sentence with any sign of sport or of history. Counted as
     indirect, without a direction; the cue nearest to both in the parse speaks."""
     strong = {i: h for i, h in cues.items() if not h.cue.weak and h.cue.category not in {"REL", "TREND"}}
-    if not strong or _sport_signs(doc, r) or (year is not None and _dated_before(doc[:], year - r.history_years)):
+    if (
+        not strong
+        or _sport_signs(doc, r)
+        or (year is not None and any(_old_year(t, year - r.history_years) for t in doc))
+    ):
         return []
     force = any(h.cue.quad == 4 for h in strong.values())
     actors: list[tuple[Any, str]] = []
@@ -385,8 +406,22 @@ def _distance(a: Any, b: Any) -> int:
 
 
 def _dated_before(token: Any, year: int) -> bool:
-    """Whether the cue's own phrase carries a year before `year` ("the 1982 war", "the war (1982)")."""
-    return any(len(t.text) == 4 and t.text.isdigit() and 1800 <= int(t.text) < year for t in token.subtree)
+    """Whether the cue's own phrase carries a year before `year` ("the 1982 war", "the war (1982)"), not a clause
+    inside it ("restored relations severed in 2016" is dated by its restoring, not by the severing)."""
+    stack = [token]
+    while stack:
+        t = stack.pop()
+        if _old_year(t, year):
+            return True
+        stack.extend(c for c in t.children if c.dep_ not in _NESTED_CLAUSES)
+    return False
+
+
+_NESTED_CLAUSES = frozenset({"acl", "relcl", "advcl", "ccomp", "xcomp", "csubj", "parataxis"})
+
+
+def _old_year(token: Any, year: int) -> bool:
+    return len(token.text) == 4 and token.text.isdigit() and 1800 <= int(token.text) < year
 
 
 def _words(doc: Any) -> set[str]:
@@ -449,10 +484,8 @@ class _Holders:
 
     def add_references(self) -> None:
         text = self.doc.text.lower()
-        for phrase in self.r.pair_references:
-            at = text.find(phrase)
-            if at < 0:
-                continue
+        for found in self.r.pair_references.finditer(text):
+            phrase, at = found.group(), found.start()
             span = self.doc.char_span(at, at + len(phrase), alignment_mode="expand")
             parties = self._parties_before(at, phrase) or self.resolve(phrase, at)
             if span is not None and len(parties) >= 2:
