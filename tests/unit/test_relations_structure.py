@@ -455,3 +455,28 @@ CHANGES_THROUGH_THE_GOVERNING_ACT = [
 @pytest.mark.parametrize(("text", "pair", "trend"), CHANGES_THROUGH_THE_GOVERNING_ACT)
 def test_a_change_in_the_relationship_an_act_governs(text: str, pair: str, trend: str) -> None:
     assert pairs(text)[pair].trend == trend
+
+
+# A mediator acts toward the parties it mediates between, who make a pair only through their own mutual act.
+MEDIATION = [
+    ("Malaysia offered to mediate between Laos and Myanmar.", {"LAO-MYS", "MMR-MYS"}, "MYS"),
+    (
+        "Talks brokered by Oman, under which Yemen and Saudi Arabia agreed a truce, ended on Sunday.",
+        {"OMN-SAU", "OMN-YEM", "SAU-YEM"},
+        "OMN",
+    ),
+    ("Kenya brokered a ceasefire between Uganda and South Sudan.", {"KEN-SSD", "KEN-UGA", "SSD-UGA"}, "KEN"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "mediator"), MEDIATION)
+def test_a_mediator_acts_toward_both_parties(text: str, expected: set[str], mediator: str) -> None:
+    found = pairs(text)
+    assert set(found) == expected
+    for pair in expected:
+        if mediator in pair:
+            assert found[pair].initiator == mediator and found[pair].polarity == "cooperation"
+
+
+def test_a_firm_that_brokers_a_sale_is_no_mediator() -> None:
+    assert pairs("A Swiss bank brokered the sale of a French vineyard to a Chinese buyer.") == {}

@@ -60,6 +60,7 @@ class Roles:
     force_if_armed_words: frozenset[str]
     peaceful_missions: frozenset[str]
     market_demand_words: frozenset[str]
+    mediation_words: frozenset[str]
     intensifiers: dict[str, float]
     senses: dict[str, dict[str, tuple[str, float, int]]]
 
@@ -93,6 +94,7 @@ def roles() -> Roles:
         force_if_armed_words=frozenset(raw["force_if_armed_words"]),
         peaceful_missions=frozenset(raw["peaceful_missions"]),
         market_demand_words=frozenset(raw["market_demand_words"]),
+        mediation_words=frozenset(raw["mediation_words"]),
         intensifiers={k: float(v) for k, v in raw["intensifiers"].items()},
         senses={
             cue: {obj: (str(s[0]), float(s[1]), int(s[2])) for obj, s in table.items()}
@@ -231,6 +233,19 @@ def read(
                     # "X and Y violated the truce": who the truce binds, in the sense of breaking it
                     act.hit = _scoped(doc[root].head, governor)
                 acts.append(act)
+    # "a deal brokered by Egypt, under which X and Y ...": the mediator acts toward the parties of the mutual act
+    for root in [i for i in silent if doc[i].lower_ in r.mediation_words]:
+        mediators, _patients, _between = _arguments(doc[root], silent[root], holders, cue_roots, r)
+        mutual = sorted({c for a in acts for pair in a.pairs if a.initiator.get(pair) is None for c in pair})
+        made = Act(_scoped(doc[root], silent[root]), [], indirect=True)
+        for m in _unique(mediators):
+            for c in mutual:
+                if c != m.country:
+                    pair = (m.country, c) if m.country < c else (c, m.country)
+                    made.pairs.append(pair)
+                    made.initiator[pair] = m.country
+        if made.pairs:
+            acts.append(made)
     # "X suspended relations with Y", "restored ties": the change is in the relationship the governing act relates
     for root, hit in changes:
         near = {root, doc[root].head.i}
@@ -703,6 +718,8 @@ def _sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | N
 
 def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: Roles) -> Act | None:
     agents, patients, between = _arguments(token, hit, holders, cue_roots, r)
+    if token.lower_ in r.mediation_words and between:
+        patients, between = patients + between, []  # "Qatar mediated between X and Y"
     if token.dep_ == "aux" and token.head.dep_ == "ccomp":
         # "X says Y must stop ...": a modal of demand relates the speaker to the one who must act
         clause = token.head
