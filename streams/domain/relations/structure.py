@@ -238,12 +238,12 @@ def read(
         mediators, _patients, _between = _arguments(doc[root], silent[root], holders, cue_roots, r)
         mutual = sorted({c for a in acts for pair in a.pairs if a.initiator.get(pair) is None for c in pair})
         made = Act(_scoped(doc[root], silent[root]), [], indirect=True)
-        for m in _unique(mediators):
+        for mediator in _unique(mediators):
             for c in mutual:
-                if c != m.country:
-                    pair = (m.country, c) if m.country < c else (c, m.country)
+                if c != mediator.country:
+                    pair = (mediator.country, c) if mediator.country < c else (c, mediator.country)
                     made.pairs.append(pair)
-                    made.initiator[pair] = m.country
+                    made.initiator[pair] = mediator.country
         if made.pairs:
             acts.append(made)
     # "X suspended relations with Y", "restored ties": the change is in the relationship the governing act relates
