@@ -480,3 +480,29 @@ def test_a_mediator_acts_toward_both_parties(text: str, expected: set[str], medi
 
 def test_a_firm_that_brokers_a_sale_is_no_mediator() -> None:
     assert pairs("A Swiss bank brokered the sale of a French vineyard to a Chinese buyer.") == {}
+
+
+# Where private people come from is no party to what a state does with them.
+ORIGINS_OF_PEOPLE = [
+    "Vietnam welcomed more than 480,000 visitors from India last year.",
+    "Thailand hosted 30 students from Laos at a science camp.",
+    "Greece received record numbers of tourists from Germany this summer.",
+]
+
+
+@pytest.mark.parametrize("text", ORIGINS_OF_PEOPLE)
+def test_where_people_come_from_is_no_party(text: str) -> None:
+    assert pairs(text) == {}
+
+
+# "Called the vote a fraud" labels something; it is no call between the two states named around it.
+CALLED_AS_A_LABEL = [
+    'Peru\'s foreign ministry called the result "fraudulent", while Bolivia\'s president said it was "hard to accept".',
+    "Ghana's minister called the figures disappointing, while Togo's central bank said growth would recover.",
+    "Norway's premier called the decision premature, and Denmark's minister said exports would recover.",
+]
+
+
+@pytest.mark.parametrize("text", CALLED_AS_A_LABEL)
+def test_calling_something_a_name_is_no_call(text: str) -> None:
+    assert pairs(text) == {}

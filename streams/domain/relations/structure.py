@@ -61,6 +61,7 @@ class Roles:
     peaceful_missions: frozenset[str]
     market_demand_words: frozenset[str]
     mediation_words: frozenset[str]
+    people_nouns: frozenset[str]
     intensifiers: dict[str, float]
     senses: dict[str, dict[str, tuple[str, float, int]]]
 
@@ -95,6 +96,7 @@ def roles() -> Roles:
         peaceful_missions=frozenset(raw["peaceful_missions"]),
         market_demand_words=frozenset(raw["market_demand_words"]),
         mediation_words=frozenset(raw["mediation_words"]),
+        people_nouns=frozenset(raw["people_nouns"]),
         intensifiers={k: float(v) for k, v in raw["intensifiers"].items()},
         senses={
             cue: {obj: (str(s[0]), float(s[1]), int(s[2])) for obj, s in table.items()}
@@ -280,6 +282,8 @@ def _on_paths(
     shortest-path reading of relation extraction, counted as indirect."""
     eligible: list[tuple[Any, list[Party]]] = []
     for i, parties in holders.parties.items():
+        if doc[i].dep_ == "pobj" and _origin_of_people(doc[i].head, r):
+            continue
         if i not in holders.modifier_only or doc[i].head.i in cue_roots:
             eligible.append((doc[i], parties))
     for i, parties in holders.owners.items():
@@ -402,13 +406,23 @@ def _argument(token: Any, holders: _Holders, r: Roles, *, force: bool = False) -
         t = t.head
     if t.dep_ == "pobj":
         prep = t.head
-        if (prep.lower_ in r.locative_preps and not force) or prep.lower_ in r.list_preps:
+        if (prep.lower_ in r.locative_preps and not force) or prep.lower_ in r.list_preps or _origin_of_people(prep, r):
             return False
         governor = prep.head
         noun = governor.dep_ in _OBJECT | _SUBJECT | {"pobj", "conj", "appos"}
         if noun and governor.lower_ not in r.state_nouns and governor.i not in holders.cues:
             return False
     return t.dep_ in _SUBJECT | _OBJECT | {"pobj", "agent", "poss", "appos", "ROOT"} or t.lower_ in r.state_nouns
+
+
+def _origin_of_people(prep: Any, r: Roles) -> bool:
+    """ "welcomed visitors from India", however the parse attaches the "from": where people come from."""
+    if prep.lower_ != "from":
+        return False
+    governor = prep.head
+    return governor.lower_ in r.people_nouns or any(
+        o.dep_ == "dobj" and o.lower_ in r.people_nouns for o in governor.children
+    )
 
 
 def _distance(a: Any, b: Any) -> int:
@@ -709,6 +723,8 @@ def _sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | N
         return None
     if surface == "tie":
         return None  # the diplomatic sense is plural ("ties"); "a tie" is a draw or a link
+    if surface in {"call", "calls", "called", "calling"} and any(c.dep_ == "oprd" for c in token.children):
+        return None  # "called the outcome fraudulent": a label, not a call; what it says speaks for itself
     if surface in {"demand", "demands"} and any(
         c.dep_ in {"amod", "compound"} and c.lower_ in r.market_demand_words for c in token.children
     ):
@@ -904,6 +920,8 @@ def _arguments(
                 if o.dep_ == "pobj":
                     agents += _holding(o, holders, cue_roots, r, modifier=False)
         elif dep == "prep":
+            if _origin_of_people(c, r):
+                continue
             got_agents, got_patients, got_between = _prep(c, hit, holders, cue_roots, r, force, material)
             if not got_patients and hit.cue.category in _REACTIONS and c.lower_ in _REACTION_PREPS:
                 # "protested against the seizure", "angry over the expulsions"
@@ -986,7 +1004,7 @@ def _prep_objects(
     allowed = only if only is not None else (r.object_preps | r.between_preps) - {"of"}
     found: list[Party] = []
     for c in noun.children:
-        if c.dep_ == "prep" and c.lower_ in allowed:
+        if c.dep_ == "prep" and c.lower_ in allowed and not _origin_of_people(c, r):
             _agents, patients, between = _prep(c, hit, holders, cue_roots, r, force)
             found += patients + between
     return found
