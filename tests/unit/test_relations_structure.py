@@ -506,3 +506,57 @@ CALLED_AS_A_LABEL = [
 @pytest.mark.parametrize("text", CALLED_AS_A_LABEL)
 def test_calling_something_a_name_is_no_call(text: str) -> None:
     assert pairs(text) == {}
+
+
+# Settlements are places people settle; condemning a state's approval of them is aimed at that state alone.
+SETTLEMENTS_AND_WHAT_A_STATE_OWNS = [
+    ("Qatar and Oman condemned Israel's approval of new West Bank settlements.", {"ISR-OMN", "ISR-QAT"}),
+    ("Morocco criticised Israel's expansion of settlements in the West Bank.", {"ISR-MAR"}),
+    ("Turkey denounced Israel's announcement of 3,000 settlement homes near Bethlehem.", {"ISR-TUR"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SETTLEMENTS_AND_WHAT_A_STATE_OWNS)
+def test_settlements_are_no_agreement_and_an_owned_act_is_its_owners(text: str, expected: set[str]) -> None:
+    found = pairs(text)
+    assert set(found) == expected
+    assert all(r.polarity == "conflict" for r in found.values())
+
+
+# Two states each the subject of its own clause, set side by side, act apart: no pair between them.
+STATES_ACTING_APART = [
+    "The Dutch foreign ministry rejected the claim as baseless, and Belgium declined to comment.",
+    "Poland's president called the vote unfair, while Lithuania's government said it would study the results.",
+    "Spain's minister dismissed the report, and Portugal said nothing.",
+]
+
+
+@pytest.mark.parametrize("text", STATES_ACTING_APART)
+def test_states_acting_apart_are_no_pair(text: str) -> None:
+    assert pairs(text) == {}
+
+
+# "It" in a clause below a firm's subject is the firm, wherever the clause hangs.
+A_FIRMS_IT_BELOW_ITS_CLAUSE = [
+    "A Kenyan start-up launched its app in Ghana, Uganda and Rwanda, a year after it raised funds to expand.",
+    "A Chilean miner opened a plant in Peru and Bolivia after it won a licence to export.",
+    "An Indian carmaker began sales in Nepal and Bhutan because it wanted new buyers.",
+]
+
+
+@pytest.mark.parametrize("text", A_FIRMS_IT_BELOW_ITS_CLAUSE)
+def test_a_firms_it_in_a_lower_clause_is_the_firm(text: str) -> None:
+    assert pairs(text) == {}
+
+
+# Goods sent through a country are not sent to it.
+TRANSIT = [
+    ("Russia halted gas supplies to Moldova through Ukraine.", {"MDA-RUS"}),
+    ("Kazakhstan shipped grain to Iran across Turkmenistan.", {"IRN-KAZ"}),
+    ("Azerbaijan supplies gas to Italy through Greece and Albania.", {"AZE-ITA"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TRANSIT)
+def test_a_transit_country_is_no_party(text: str, expected: set[str]) -> None:
+    assert set(pairs(text)) == expected

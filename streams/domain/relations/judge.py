@@ -78,11 +78,16 @@ def sentence_verdict(sentence: str, finding: PairFinding, cfg: Settings) -> Verd
     if any((h.score > 0) != (decisive.score > 0) for h in pool):
         plainness *= cfg.mixed_weight
     return Verdict(
-        sentence, _clip(score), decisive.quad, weight, _labels(pool), _trend(finding.hits), initiator,
-        finding.references, plainness,
+        sentence,
+        _clip(score),
+        decisive.quad,
+        weight,
+        _labels(pool),
+        _trend(finding.hits),
+        initiator,
+        finding.references,
+        plainness,
     )
-
-
 
 
 def judge(pair: Pair, found: list[tuple[str, PairFinding]]) -> Relation:

@@ -391,10 +391,32 @@ def _two_actors(doc: Any, holders: _Holders, cues: dict[int, Hit], r: Roles, yea
     if len({c for _t, c in actors}) != 2:
         return []
     (ta, a), (tb, b) = sorted({c: (t, c) for t, c in actors}.values(), key=lambda tc: tc[1])
-    if _coordinated(ta, tb):
+    if _coordinated(ta, tb) or _each_its_own_subject(ta, tb):
         return []
     i = min(strong, key=lambda k: _distance(doc[k], ta) + _distance(doc[k], tb))
     return [Act(strong[i], [(a, b)], {(a, b): None}, [], True)]
+
+
+def _each_its_own_subject(a: Any, b: Any) -> bool:
+    """Whether each token is the subject of its own clause, the clauses set side by side ("X rejected the claim,
+    and Y declined to comment", "X called it a fraud, while Y said ..."): two states acting apart."""
+
+    def verb(t: Any) -> Any:
+        while t.dep_ in {"compound", "poss", "amod", "appos", "conj"} and t.head.i != t.i:
+            t = t.head
+        return t.head if t.dep_ in {"nsubj", "nsubjpass"} else None
+
+    def apart(v: Any) -> bool:
+        if v.dep_ in {"conj", "parataxis"}:
+            return True
+        return v.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONTRAST for m in v.children)
+
+    va, vb = verb(a), verb(b)
+    return va is not None and vb is not None and va.i != vb.i and (apart(va) or apart(vb))
+
+
+_CONTRAST = frozenset({"while", "whereas", "although", "though"})
+_TRANSIT = frozenset({"through", "across", "beyond"})
 
 
 def _argument(token: Any, holders: _Holders, r: Roles, *, force: bool = False) -> bool:
@@ -540,13 +562,14 @@ class _Holders:
         """ "A German carmaker said it would ...": in what a subject says, "it" is that subject; when that is a
         noun that stands for no state (a firm, a group), the pronoun stands for no state either."""
         clause = _clause(pronoun)
-        if clause.dep_ != "ccomp":
-            return False
-        for c in clause.head.children:
-            if c.dep_ == "nsubj" and c.i < pronoun.i:
-                return not self._may_be_state(c) or any(
-                    o.dep_ == "poss" and not self._may_be_state(o) for o in c.children
-                )  # "the exchange's regulator said it ..."
+        while clause.dep_ in {"ccomp", "advcl", "conj", "xcomp"} and clause.head.i != clause.i:
+            # "A firm said it ...", "... a year after it raised funds": the subject of the clause above
+            for c in clause.head.children:
+                if c.dep_ == "nsubj" and c.i < pronoun.i:
+                    return not self._may_be_state(c) or any(
+                        o.dep_ == "poss" and not self._may_be_state(o) for o in c.children
+                    )  # "the exchange's regulator said it ..."
+            clause = _clause(clause.head)
         return False
 
     def _may_be_state(self, token: Any) -> bool:
@@ -723,6 +746,8 @@ def _sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | N
         return None
     if surface == "tie":
         return None  # the diplomatic sense is plural ("ties"); "a tie" is a draw or a link
+    if surface == "settlements":
+        return None  # places people settle ("new West Bank settlements"); an agreement is "a settlement"
     if surface in {"call", "calls", "called", "calling"} and any(c.dep_ == "oprd" for c in token.children):
         return None  # "called the outcome fraudulent": a label, not a call; what it says speaks for itself
     if surface in {"demand", "demands"} and any(
@@ -864,7 +889,10 @@ def _holding(
         out.extend(holders.owned(t))
         if not modifier and not holders.of(t) and (force or t.i in cue_roots or t.lower_ in r.owner_nouns):
             # force against a country's things is force against the country ("shelled Eritrean posts")
-            out.extend(p for c in t.children if c.dep_ in _MODIFIER for p in _modifiers(c, holders))
+            own = holders.owned(t) + [p for c in t.children if c.dep_ in _MODIFIER for p in _modifiers(c, holders)]
+            out.extend(own)
+            if own and not force:
+                continue  # "Israel's approval of West Bank settlements" is Israel's, not the settlements'
             for prep in t.children:
                 # "the websites of Georgia"; for force, also where the things are ("targets in Syria's north")
                 if prep.dep_ == "prep" and (prep.lower_ == "of" or (force and prep.lower_ in r.locative_preps)):
@@ -981,7 +1009,7 @@ def _prep(
         elif word in r.list_preps:
             continue
         elif word in r.locative_preps:
-            if force or material:
+            if force or (material and word not in _TRANSIT):  # gas sent "through Ukraine" is not sent to it
                 patients += held
         elif word == "by":
             agents += held
