@@ -541,6 +541,9 @@ A_FIRMS_IT_BELOW_ITS_CLAUSE = [
     "A Kenyan start-up launched its app in Ghana, Uganda and Rwanda, a year after it raised funds to expand.",
     "A Chilean miner opened a plant in Peru and Bolivia after it won a licence to export.",
     "An Indian carmaker began sales in Nepal and Bhutan because it wanted new buyers.",
+    # the dateline parsed as the subject, and "its" in a clause below the firm's "it"
+    "LAGOS — Nigerian lender Apex opened branches in Benin, Togo and Niger, months after it raised money to fund "
+    "its growth.",
 ]
 
 

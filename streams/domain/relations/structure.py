@@ -506,12 +506,14 @@ class _Holders:
         self.posts: dict[int, list[Party]] = {}  # "ambassador to X": X, by the envoy's token
         self.actor_starts: set[int] = set()  # mentions in a role a state can hold, by where they start
         self.state_marked = False
+        self.datelines: set[int] = set()  # the tokens of a dateline ("PARIS —")
 
     def any_actor(self) -> bool:
         return bool(self.parties or self.owners)
 
     def add_mention(self, m: Mention, span: Any) -> None:
         if _dateline(self.doc, span, m):
+            self.datelines.update(t.i for t in span)
             return
         if m.kind == "state_media":
             root = span.root
@@ -566,6 +568,8 @@ class _Holders:
             # "A firm said it ...", "... a year after it raised funds": the subject of the clause above
             for c in clause.head.children:
                 if c.dep_ == "nsubj" and c.i < pronoun.i:
+                    if c.lower_ in self.r.singular_pronouns and c.i not in self.mention_tokens:
+                        return self._speaker_is_no_state(c)  # "... after it raised funds for its expansion"
                     return not self._may_be_state(c) or any(
                         o.dep_ == "poss" and not self._may_be_state(o) for o in c.children
                     )  # "the exchange's regulator said it ..."
@@ -573,6 +577,8 @@ class _Holders:
         return False
 
     def _may_be_state(self, token: Any) -> bool:
+        if token.i in self.datelines:
+            return False  # "NAIROBI — A Kenyan start-up ...": the parse may make the dateline the subject
         word = token.lower_
         return bool(
             self.parties.get(token.i)
