@@ -563,3 +563,31 @@ TRANSIT = [
 @pytest.mark.parametrize(("text", "expected"), TRANSIT)
 def test_a_transit_country_is_no_party(text: str, expected: set[str]) -> None:
     assert set(pairs(text)) == expected
+
+
+# Nationals counted as people ("two million Venezuelans", "thousands of Syrians") are not their state.
+COUNTED_PEOPLE = [
+    "Peru and Colombia took in more than 2 million Venezuelans.",
+    "Turkey hosts millions of Syrians in camps near the border.",
+    "Germany granted asylum to thousands of Afghans last year.",
+]
+
+
+@pytest.mark.parametrize("text", COUNTED_PEOPLE)
+def test_counted_nationals_are_people_not_states(text: str) -> None:
+    assert pairs(text) == {}
+
+
+def test_the_nationals_of_a_state_may_still_be_the_state() -> None:
+    assert pairs("The United States criticised the Iranians for stalling the talks.")["IRN-USA"].polarity == "conflict"
+
+
+# "They" after "the two ministries" stands for both states; talks a third state facilitated make it a mediator.
+def test_they_after_a_pair_reference_stands_for_both() -> None:
+    found = pairs(
+        "Bolivia and Paraguay restored relations on Monday. The two foreign ministries said they had agreed to "
+        "reopen their embassies, after talks facilitated by Argentina's foreign ministry."
+    )
+    assert set(found) == {"BOL-PRY", "ARG-BOL", "ARG-PRY"}
+    assert found["ARG-BOL"].initiator == "ARG" and found["BOL-PRY"].polarity == "cooperation"
+    assert any(ref.text == "they" for e in found["BOL-PRY"].evidence for ref in e.references)

@@ -524,6 +524,8 @@ class _Holders:
             self.state_marked = True
         if m.kind in {"leader", "body", "military"}:
             self.state_marked = True
+        if m.kind == "demonym" and _people(span):
+            return  # "hosts two million Venezuelans": people, not their state
         root = span.root
         if m.kind == "leader":
             # the rest of a leader's name: "Crown Prince Mohammed bin Salman", "President Lula da Silva"
@@ -604,8 +606,9 @@ class _Holders:
         ("U.S. authorities said they would ...")."""
         for i in sorted((i for i in self.parties if i < token.i), reverse=True):
             if self.doc[i].lower_ in self.r.state_nouns and self.doc[i].lower_.endswith("s"):
-                first = self.parties[i][0]
-                self._place(token, [Party(first.country, token.text, self.doc[i].text)])
+                # all of them: "the two ministries said they had agreed" stands for both states
+                named = _unique(self.parties[i])
+                self._place(token, [Party(q.country, token.text, self.doc[i].text) for q in named])
                 return
 
     def _new_clause(self, parties: list[Party], pronoun: Any) -> bool:
@@ -699,6 +702,21 @@ def _clause(token: Any) -> Any:
     while t.dep_ not in _CLAUSE_HEADS and t.head.i != t.i:
         t = t.head
     return t
+
+
+def _people(span: Any) -> bool:
+    """A plural demonym counted as people ("hosts two million Venezuelans", "thousands of Syrians"): people of
+    that nationality, not their state ("the Iranians rejected the offer" may still be the state)."""
+    root = span.root
+    if len(span) != 1 or not root.text[:1].isupper() or not root.lower_.endswith("ns"):
+        return False
+    if any(c.dep_ == "nummod" for c in root.children):
+        return True
+    head = root.head
+    return root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in _MULTITUDES
+
+
+_MULTITUDES = frozenset({"thousands", "millions", "hundreds", "dozens", "tens", "scores", "number", "numbers"})
 
 
 def _dateline(doc: Any, span: Any, m: Mention) -> bool:
