@@ -476,8 +476,12 @@ def _old_year(token: Any, year: int) -> bool:
 
 
 def _words(doc: Any) -> set[str]:
-    """The sentence's words and word pairs, lower case."""
-    return {t.lower_ for t in doc} | {f"{a.lower_} {b.lower_}" for a, b in itertools.pairwise(doc)}
+    """The sentence's words and word pairs, lower case (from its text: cheaper than visiting its tokens)."""
+    words = _TOKEN.findall(doc.text.lower())
+    return set(words) | {f"{a} {b}" for a, b in itertools.pairwise(words)}
+
+
+_TOKEN = re.compile(r"\w+(?:[-']\w+)*")
 
 
 def _sport_signs(doc: Any, r: Roles) -> bool:
