@@ -591,3 +591,24 @@ def test_they_after_a_pair_reference_stands_for_both() -> None:
     assert set(found) == {"BOL-PRY", "ARG-BOL", "ARG-PRY"}
     assert found["ARG-BOL"].initiator == "ARG" and found["BOL-PRY"].polarity == "cooperation"
     assert any(ref.text == "they" for e in found["BOL-PRY"].evidence for ref in e.references)
+
+
+# What a sanction falls on: a country's goods however counted, a product named by its origin, a target named with
+# "against" wherever the parse hangs it; a trade war names both sides.
+TRADE_MEASURES = [
+    ("The United States imposed tariffs on $50 billion of Mexican goods.", "MEX-USA", "USA"),
+    ("India retaliated with duties on Turkish apples.", "IND-TUR", "IND"),
+    ("Brazil lodged a complaint with the WTO against Argentina.", "ARG-BRA", "BRA"),
+    ("Canada and Australia have been locked in a trade dispute for two years.", "AUS-CAN", None),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "initiator"), TRADE_MEASURES)
+def test_trade_measures_are_aimed_at_the_country_they_fall_on(text: str, pair: str, initiator: str | None) -> None:
+    found = pairs(text)
+    assert list(found) == [pair]
+    assert found[pair].polarity == "conflict" and found[pair].initiator == initiator
+
+
+def test_states_imposing_sanctions_together_are_no_pair() -> None:
+    assert set(pairs("Britain and France imposed sanctions on Russian banks.")) == {"FRA-RUS", "GBR-RUS"}

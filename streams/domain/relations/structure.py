@@ -837,7 +837,11 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
     elif (
         len({a.country for a in agents}) >= 2
         and not hit.cue.weak
-        and ((hit.cue.recip and hit.cue.category in _MUTUAL) or hit.trend is not None or _on_each_other(token, hit, r))
+        and (
+            (hit.cue.recip and (hit.cue.category in _MUTUAL or hit.cue.category == "SANCTION"))
+            or hit.trend is not None
+            or _on_each_other(token, hit, r)
+        )
     ):
         # "X and Y signed"; a vague word ("imports by X and Y", "trade") relates its parties only through
         # "between"
@@ -922,13 +926,38 @@ def _holding(
             if own and not force:
                 continue  # "Israel's approval of West Bank settlements" is Israel's, not the settlements'
             for prep in t.children:
-                # "the websites of Georgia"; for force, also where the things are ("targets in Syria's north")
-                if prep.dep_ == "prep" and (prep.lower_ == "of" or (force and prep.lower_ in r.locative_preps)):
+                # "the websites of Georgia"; for force, also where the things are ("targets in Syria's north"),
+                # and what a sanction falls on ("duties on American soybeans", "$200 billion of Chinese goods")
+                word = prep.lower_
+                # the object's own act may be one of force ("retaliated with duties on American soybeans")
+                forceful = force or (t.i in cue_roots and cue_roots[t.i].cue.quad == 4 and not cue_roots[t.i].cue.weak)
+                aimed = forceful and (word in r.locative_preps or (word in _AIMED and t.i in cue_roots))
+                if prep.dep_ == "prep" and (word == "of" or aimed):
                     for o in prep.children:
                         if o.dep_ == "pobj":
                             out.extend(holders.of(o))
+                            out.extend(holders.owned(o))
                             out.extend(p for c in o.children if c.dep_ in _MODIFIER for p in _modifiers(c, holders))
+                            if forceful and not holders.of(o) and not holders.owned(o):
+                                out.extend(_quantity_of(o, holders))
     return out
+
+
+_AIMED = frozenset({"on", "against"})
+
+
+def _quantity_of(token: Any, holders: _Holders) -> list[Party]:
+    """ "$200 billion of Chinese goods", "dozens of Iranian vessels": a quantity stands for what it counts."""
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for o in prep.children:
+                if o.dep_ == "pobj":
+                    return (
+                        holders.of(o)
+                        + holders.owned(o)
+                        + [p for c in o.children if c.dep_ in _MODIFIER for p in _modifiers(c, holders)]
+                    )
+    return []
 
 
 def _modifiers(token: Any, holders: _Holders) -> list[Party]:
@@ -1032,6 +1061,11 @@ def _prep(
         if o.dep_ != "pobj":
             continue
         held = _holding(o, holders, cue_roots, r, modifier=False, force=force and word not in r.between_preps)
+        if not held and hit.score < 0:
+            # "lodged a complaint with the WTO against Japan": "against" names the target wherever it hangs
+            for c in o.children:
+                if c.dep_ == "prep" and c.lower_ == "against":
+                    patients += _prep(c, hit, holders, cue_roots, r, force, material)[1]
         if word in r.between_preps:
             between += held
         elif word in r.list_preps:
