@@ -612,3 +612,23 @@ def test_trade_measures_are_aimed_at_the_country_they_fall_on(text: str, pair: s
 
 def test_states_imposing_sanctions_together_are_no_pair() -> None:
     assert set(pairs("Britain and France imposed sanctions on Russian banks.")) == {"FRA-RUS", "GBR-RUS"}
+
+
+# A paragraph that names an old year dates the sentences after it that name no year and no sign of the present.
+HISTORY_BY_THE_PARAGRAPH = [
+    "The war began in 1998. Eritrean troops crossed into Ethiopia and Ethiopian jets bombed Asmara's airport.",
+    "Fighting broke out in 2008. Russian tanks rolled into Georgia within hours, and Georgian forces withdrew.",
+    "In 1982 the conflict over the islands began. Argentina invaded, and Britain sent a naval task force.",
+]
+
+
+@pytest.mark.parametrize("text", HISTORY_BY_THE_PARAGRAPH)
+def test_a_paragraphs_old_year_dates_the_sentences_after_it(text: str) -> None:
+    assert pairs(text) == {}
+
+
+def test_a_sign_of_the_present_is_news_after_an_old_year() -> None:
+    text = "Relations were severed in 2016. Iran and Saudi Arabia agreed on Tuesday to restore them."
+    assert pairs(text)["IRN-SAU"].polarity == "cooperation"
+    later = "Britain and Argentina fought over the islands in 1982.\nOn Monday Britain accused Argentina of harassment."
+    assert pairs(later)["ARG-GBR"].polarity == "conflict"

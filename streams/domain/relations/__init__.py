@@ -138,7 +138,9 @@ def _prepare(a: ArticleText) -> _Prepared | Reading:
     lower = article.lower()
     k = 0
     seen: list[str] = []  # countries named so far, most recent last
+    dated = _Dated(year - roles.history_years if year is not None else None)
     for index, (start, end) in enumerate(sentence_spans(article)):
+        past = dated.past(article, start, end)
         inside: list[structure.Mention] = []
         while k < len(mentions) and mentions[k].start < end:
             found = mentions[k]
@@ -164,9 +166,42 @@ def _prepare(a: ArticleText) -> _Prepared | Reading:
             _refers(lower[start:end], roles, len(countries)) or (countries and _names_act(sentence, hits))
         ):
             continue
-        if hits:
+        if hits and not past:
             prepared.candidates.append(_Candidate(index, sentence, inside, hits))
     return prepared
+
+
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+# words that put a sentence in the news of now, whatever year the paragraph named before it
+_NOW = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tonight|yesterday|now|currently|"
+    r"this (?:week|month|year)|has|have|is|are|will)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Dated:
+    """Which sentences tell history: a paragraph that names a year more than a few years before the article's
+    ("In 1971 ...") dates the sentences after it that name no year and no sign of the present ("It ended in
+    December, after Indian forces entered the conflict")."""
+
+    before: int | None  # years before this one are history
+    paragraph_year: int | None = None
+    last_end: int = 0
+
+    def past(self, article: str, start: int, end: int) -> bool:
+        if self.before is None:
+            return False
+        if "\n" in article[self.last_end : start]:
+            self.paragraph_year = None  # a new paragraph
+        self.last_end = end
+        sentence = article[start:end]
+        years = [int(y) for y in _YEAR.findall(sentence)]
+        if years:
+            self.paragraph_year = max(years)
+            return False  # its own year: the cue's phrase decides (structure.py)
+        return self.paragraph_year is not None and self.paragraph_year < self.before and not _NOW.search(sentence)
 
 
 _PRONOUN = re.compile(r"\b(?:it|its|itself|he|she|his|her|him)\b", re.IGNORECASE)
