@@ -297,7 +297,8 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         dedup=DuplicateIndex(max_entries=settings.dedup_max_entries, ttl=timedelta(days=settings.dedup_ttl_days)),
     )
     dense = settings.topic(registry.OBSERVED.name) in faust_fixes.inputs_without_markers(settings)
-    detector = Detector(config=detector_config(settings), store=TableStore(pairs), dense_offsets=dense)
+    store = TableStore(pairs)
+    detector = Detector(config=detector_config(settings), store=store, dense_offsets=dense)
     raw, clean_out, observed, alerts_out = (
         topic[spec.name] for spec in (registry.RAW, registry.CLEAN, registry.OBSERVED, registry.ALERTS)
     )
@@ -351,21 +352,34 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
     @app.agent(app.topic(observed.get_topic_name(), watermarks_name), name="detect")
     @ends_the_worker
     async def detect(stream: faust.StreamT[bytes]) -> None:
+        last: dict[int, faust.EventT[bytes]] = {}  # partition -> the batch's last event of it
+
+        def current(event: faust.EventT[bytes]) -> bool:
+            """Whether the event's partition is still this worker's; if so it becomes the current event, so that
+            the table writes go to its changelog partition."""
+            if event.message.tp not in app.consumer.assignment():
+                return False
+            faust_fixes.current(event)
+            return True
+
         async for batch in faust_fixes.batches(stream, BATCH_SIZE, BATCH_WITHIN_S):
             metrics.batch("detect", len(batch))
+            if app.rebalancing_count != rebalances[0]:  # the table may hold newer clocks than the driver's cache
+                rebalances[0] = app.rebalancing_count
+                detector.forget()
+                begun.clear()
+                assigned.clear()
+                assigned.update(app.consumer.assignment())
             if any(event.message.topic == watermarks_name for event in batch):
                 await extent.refresh(detector)  # newer than every watermark of the batch
             for event in batch:
                 message = event.message
-                if app.rebalancing_count != rebalances[0]:  # the table may hold newer clocks than this cache
-                    rebalances[0] = app.rebalancing_count
-                    detector.forget()
-                    begun.clear()
-                    assigned.clear()
-                    assigned.update(app.consumer.assignment())
+                if app.rebalancing_count != rebalances[0]:
+                    break  # no batch spans a rebalance: its writes are discarded and it is read again
                 if message.tp not in assigned:  # revoked since the batch was taken: its new owner applies it
                     continue
-                faust_fixes.current(event)  # the table writes go to the changelog partition of the event's
+                store.begin(message.partition)
+                last[message.partition] = event
                 if message.topic != watermarks_name and message.partition not in begun:
                     begun.add(message.partition)
                     detector.read_from(message.partition, faust_fixes.read_from(app, message.tp) or 0)
@@ -376,7 +390,14 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
                 if alerts:
                     await io.send("detect", event, alerts_out, [(a.pair, a) for a in alerts])
                     metrics.alerted(alerts)
-            await io.flush("detect")
+            if app.rebalancing_count != rebalances[0]:
+                batch.abandon()
+                store.discard()
+                detector.forget()
+            else:
+                store.flush(lambda partition: current(last[partition]))
+            last.clear()
+            await io.flush("detect")  # alerts of an abandoned batch are sent again, the same, when it is re-read
 
     _add_views(app, pairs, progress)
     return app

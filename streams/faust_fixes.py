@@ -204,13 +204,24 @@ def read_from(app: faust.App, tp: TP) -> int | None:
     return int(committed) if committed is not None and committed >= 0 else None
 
 
-async def batches(stream: faust.StreamT[bytes], size: int, within_s: float
-                  ) -> AsyncIterator[list[faust.EventT[bytes]]]:
+class Batch(list[faust.EventT[bytes]]):
+    """The events of one batch. `abandon()`: the agent gave the batch up (a rebalance began while it ran); it is not
+    acknowledged, so the commit stays before it and it is read again (Faust seeks the partitions it keeps to their
+    committed offsets after a rebalance; a hole left behind is read again as in 3)."""
+
+    abandoned = False
+
+    def abandon(self) -> None:
+        self.abandoned = True
+
+
+async def batches(stream: faust.StreamT[bytes], size: int, within_s: float) -> AsyncIterator[Batch]:
     """Defect 4: `Stream.take_events` (what the consumer has, up to `size`, waiting at most `within_s`) acknowledges
     every event of a batch in a `finally`, so also when the agent's body raised or was cancelled halfway through
     it: the offsets would then be committed past events whose outputs were never sent. Here a batch is
-    acknowledged only once the body has finished it and asks for the next one; a batch the body did not finish
-    stays unacknowledged for good (the agent must then end the worker, and the batch is read again)."""
+    acknowledged only once the body has finished it, not abandoned, and asks for the next one; a batch the body
+    did not finish stays unacknowledged for good (the agent must then end the worker, and the batch is read
+    again)."""
     finished = True
     ack = stream.ack
 
@@ -220,8 +231,9 @@ async def batches(stream: faust.StreamT[bytes], size: int, within_s: float
     stream.ack = ack_if_finished  # type: ignore[method-assign]  # take_events acknowledges through it
     async for events in stream.take_events(size, within_s):  # type: ignore[attr-defined]
         finished = False
-        yield list(events)
-        finished = True
+        batch = Batch(events)
+        yield batch
+        finished = not batch.abandoned
 
 
 def current(event: faust.EventT[bytes]) -> None:
