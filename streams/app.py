@@ -374,10 +374,9 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
                 await extent.refresh(detector)  # newer than every watermark of the batch
             for event in batch:
                 message = event.message
-                if app.rebalancing_count != rebalances[0]:
-                    break  # no batch spans a rebalance: its writes are discarded and it is read again
-                if message.tp not in assigned:  # revoked since the batch was taken: its new owner applies it
-                    continue
+                if app.rebalancing_count != rebalances[0] or message.tp not in assigned:
+                    batch.abandon()  # no batch spans a rebalance: its writes are discarded and it is read again
+                    break
                 store.begin(message.partition)
                 last[message.partition] = event
                 if message.topic != watermarks_name and message.partition not in begun:
@@ -390,7 +389,7 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
                 if alerts:
                     await io.send("detect", event, alerts_out, [(a.pair, a) for a in alerts])
                     metrics.alerted(alerts)
-            if app.rebalancing_count != rebalances[0]:
+            if batch.abandoned or app.rebalancing_count != rebalances[0]:
                 batch.abandon()
                 store.discard()
                 detector.forget()
