@@ -51,9 +51,9 @@ def test_agreeing_to_cooperate_is_cooperation() -> None:
         # vowing to retaliate is verbal conflict
         ("Armenia vowed to retaliate against Azerbaijan.", "ARM-AZE", "conflict", 3),
         # letting prisoners go free is material cooperation
-        ("Venezuela let free four Colombian fishermen on Monday.", "COL-VEN", "cooperation", 2),
-        # apprehending a foreigner is material conflict
-        ("Border guards of Georgia apprehended two Armenian smugglers.", "ARM-GEO", "conflict", 4),
+        ("Venezuela let free four Colombian soldiers on Monday.", "COL-VEN", "cooperation", 2),
+        # apprehending a foreign soldier is material conflict (a private foreigner is no state: no pair)
+        ("Border guards of Georgia apprehended two Armenian soldiers.", "ARM-GEO", "conflict", 4),
         ("Indian troops engaged Pakistani soldiers in a firefight near the border.", "IND-PAK", "conflict", 4),
         ("Russian jets pounded Ukrainian positions near the river.", "RUS-UKR", "conflict", 4),
         # a report released is not a release: its allegation decides

@@ -632,3 +632,37 @@ def test_a_sign_of_the_present_is_news_after_an_old_year() -> None:
     assert pairs(text)["IRN-SAU"].polarity == "cooperation"
     later = "Britain and Argentina fought over the islands in 1982.\nOn Monday Britain accused Argentina of harassment."
     assert pairs(later)["ARG-GBR"].polarity == "conflict"
+
+
+# A state's court or police acting on a foreign national is no relation between the two states: private people's
+# nationality is not a state (the coding convention of the article gold; PLOVER's sentence coding differs).
+STATES_ACTING_ON_FOREIGN_PRIVATE_PEOPLE = [
+    "A court in Peru sentenced a Dutch citizen to 12 years for drug smuggling.",
+    "Thai police arrested two Australian nationals at Bangkok airport on Friday.",
+    "A Kenyan judge freed a British journalist on bail.",
+]
+
+
+@pytest.mark.parametrize("text", STATES_ACTING_ON_FOREIGN_PRIVATE_PEOPLE)
+def test_a_state_acting_on_foreign_private_people_is_no_pair(text: str) -> None:
+    assert pairs(text) == {}
+
+
+# "NAIROBI, Kenya (AP) —": the country after a dateline's city is the dateline too.
+DATELINES_WITH_A_COUNTRY = [
+    ("NAIROBI, Kenya (AP) — Eritrea accused Ethiopia on Friday of massing troops on the border.", {"ERI-ETH"}),
+    ("LIMA, Peru — Bolivia's opposition named a single candidate on Saturday, ending months of infighting.", set()),
+    ("AMMAN, Jordan — Syria and Iraq agreed on Monday to reopen a border crossing.", {"IRQ-SYR"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DATELINES_WITH_A_COUNTRY)
+def test_the_country_of_a_dateline_is_no_party(text: str, expected: set[str]) -> None:
+    assert set(pairs(text)) == expected
+
+
+def test_brussels_is_not_belgium() -> None:
+    assert (
+        pairs("Hungary's foreign minister said at a meeting of EU ministers in Brussels that it would veto aid.") == {}
+    )
+    assert pairs("Brussels criticised Budapest over the veto.") == {}

@@ -724,11 +724,15 @@ _MULTITUDES = frozenset({"thousands", "millions", "hundreds", "dozens", "tens", 
 
 
 def _dateline(doc: Any, span: Any, m: Mention) -> bool:
-    """ "PARIS —", "LONDON (Reuters) -": a place in capitals opening the text, before a dash or a bracket."""
-    if span.start > 1 or not m.text.isupper() or len(m.text) < 3:
-        return False
+    """ "PARIS —", "LONDON (Reuters) -", "NAIROBI, Kenya (AP) —": a place in capitals opening the text, before a
+    dash or a bracket, and the country named after it."""
     rest = doc.text[m.end : m.end + 3].lstrip()
-    return rest[:1] in {"—", "–", "-", "(", ","}
+    if span.start <= 1 and m.text.isupper() and len(m.text) >= 3:
+        return rest[:1] in {"—", "–", "-", "(", ","}
+    return _DATELINE_CITY.match(doc.text[: m.start]) is not None and rest[:1] in {"—", "–", "-", "("}
+
+
+_DATELINE_CITY = re.compile(r"^[A-Z][A-Z .'-]+, $")  # "NAIROBI, " before "Kenya (AP) —"
 
 
 def _peaceful(token: Any, r: Roles) -> bool:
@@ -991,7 +995,10 @@ def _arguments(
                 # what is discussed is a topic ("to discuss the Iranian presence"); partners come with "with"
                 patients += _prep_objects(c, hit, holders, cue_roots, r, force, r.between_preps | {"with"})
             else:
-                patients += _holding(c, holders, cue_roots, r, modifier=False, force=force)
+                # arresting or jailing people is done to them, not to their state ("arrested two Australian
+                # nationals"); force against a country's things is force against it ("shelled Eritrean posts")
+                held_force = force and not (hit.cue.category == "COERCE" and c.lower_ in r.people_nouns)
+                patients += _holding(c, holders, cue_roots, r, modifier=False, force=held_force)
                 patients += holders.posts.get(c.i, [])
                 if not patients and dep == "dobj" and hit.cue.category in _REACTIONS:
                     patients += _earlier_act(c, holders, cue_roots)
