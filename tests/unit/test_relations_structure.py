@@ -666,3 +666,17 @@ def test_brussels_is_not_belgium() -> None:
         pairs("Hungary's foreign minister said at a meeting of EU ministers in Brussels that it would veto aid.") == {}
     )
     assert pairs("Brussels criticised Budapest over the veto.") == {}
+
+
+# A change word that only describes the relationship ("praised the growing partnership") reports no change.
+DESCRIBED_NOT_REPORTED_CHANGES = [
+    "Kenya and Ghana praised their growing partnership and signed two trade deals.",
+    "Norway welcomed the deepening ties with Iceland.",
+    "Peru and Chile celebrated their strengthening cooperation at a summit.",
+]
+
+
+@pytest.mark.parametrize("text", DESCRIBED_NOT_REPORTED_CHANGES)
+def test_a_described_change_is_no_reported_trend(text: str) -> None:
+    (relation,) = pairs(text).values()
+    assert relation.polarity == "cooperation" and relation.trend is None

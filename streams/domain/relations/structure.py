@@ -27,6 +27,7 @@ from importlib import resources
 from typing import Any
 
 from streams.domain.relations.analysis import Hit, is_modal, rescoped
+from streams.domain.relations.lexicon import lexicon
 
 # Dependency labels (ClearNLP, as spaCy's English models use them).
 _SUBJECT = frozenset({"nsubj", "csubj", "expl"})
@@ -216,6 +217,8 @@ def read(
             continue
         if year is not None and _dated_before(token, year - r.history_years):
             continue
+        if sensed.trend is not None and _described_change(token):
+            continue
         act = _act(token, sensed, holders, cue_roots, r)
         if act is not None and act.pairs:
             acts.append(act)
@@ -395,6 +398,16 @@ def _two_actors(doc: Any, holders: _Holders, cues: dict[int, Hit], r: Roles, yea
         return []
     i = min(strong, key=lambda k: _distance(doc[k], ta) + _distance(doc[k], tb))
     return [Act(strong[i], [(a, b)], {(a, b): None}, [], True)]
+
+
+def _described_change(token: Any) -> bool:
+    """Whether the relationship word carries its change as an attribute ("the growing partnership", "deepening
+    ties"): a description of the relationship, not a report that it changed."""
+    roles = lexicon().roles
+    return any(
+        c.dep_ in {"amod", "compound"} and roles.get(c.lower_, frozenset()) & {"trend_warming", "trend_cooling"}
+        for c in token.children
+    )
 
 
 def _each_its_own_subject(a: Any, b: Any) -> bool:
