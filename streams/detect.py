@@ -299,13 +299,6 @@ class TableStore:
                 for key, value in entries.items():
                     self._write(key, value)
 
-    def discard(self) -> None:
-        """Forget the batch's writes (it was abandoned: its events will be processed again)."""
-        self._writes.clear()
-        self._states.clear()
-        self._held_now.clear()
-        self.partition = None
-
     def get(self, pair: str) -> PairState | None:
         state = self._states.get(pair)
         if state is None:

@@ -204,24 +204,16 @@ def read_from(app: faust.App, tp: TP) -> int | None:
     return int(committed) if committed is not None and committed >= 0 else None
 
 
-class Batch(list[faust.EventT[bytes]]):
-    """The events of one batch. `abandon()`: the agent gave the batch up (a rebalance began while it ran); it is not
-    acknowledged, so the commit stays before it and it is read again (Faust seeks the partitions it keeps to their
-    committed offsets after a rebalance; a hole left behind is read again as in 3)."""
-
-    abandoned = False
-
-    def abandon(self) -> None:
-        self.abandoned = True
-
-
-async def batches(stream: faust.StreamT[bytes], size: int, within_s: float) -> AsyncIterator[Batch]:
+async def batches(stream: faust.StreamT[bytes], size: int, within_s: float
+                  ) -> AsyncIterator[list[faust.EventT[bytes]]]:
     """Defect 4: `Stream.take_events` (what the consumer has, up to `size`, waiting at most `within_s`) acknowledges
     every event of a batch in a `finally`, so also when the agent's body raised or was cancelled halfway through
     it: the offsets would then be committed past events whose outputs were never sent. Here a batch is
-    acknowledged only once the body has finished it, not abandoned, and asks for the next one; a batch the body
-    did not finish stays unacknowledged for good (the agent must then end the worker, and the batch is read
-    again)."""
+    acknowledged only once the body has finished it and asks for the next one; a batch the body did not finish
+    stays unacknowledged for good (the agent must then end the worker, and the batch is read again).
+
+    No batch spans a revocation: Faust stops the flow at a rebalance and waits until every event it has handed out
+    (a batch in progress, and what take_events holds) is acknowledged before it revokes a partition."""
     finished = True
     ack = stream.ack
 
@@ -231,9 +223,15 @@ async def batches(stream: faust.StreamT[bytes], size: int, within_s: float) -> A
     stream.ack = ack_if_finished  # type: ignore[method-assign]  # take_events acknowledges through it
     async for events in stream.take_events(size, within_s):  # type: ignore[attr-defined]
         finished = False
-        batch = Batch(events)
-        yield batch
-        finished = not batch.abandoned
+        yield list(events)
+        finished = True
+
+
+def settled(app: faust.App) -> int | None:
+    """Which rebalance the worker's assignment is from (None while one is in progress). The events of a batch in
+    progress when a rebalance begins are still processed (see batches); what agents cache about their partitions
+    is read again both when a rebalance begins and once it has ended."""
+    return None if app.rebalancing else int(app.rebalancing_count)
 
 
 def current(event: faust.EventT[bytes]) -> None:
