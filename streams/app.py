@@ -185,9 +185,10 @@ class WatermarkSender:
             self.next_offset[message.partition] = faust_fixes.read_from(self.app, message.tp) or message.offset
 
     def done(self, event: faust.EventT[bytes]) -> bool:
-        """The event's outputs are acknowledged: whether it and every record before it in its partition are done."""
+        """The event's outputs are acknowledged: whether it and every record before it in its partition are done.
+        (What the group has committed is done too: a start read before Faust knew the committed offset heals.)"""
         partition, offset = event.message.partition, event.message.offset
-        expected = self.next_offset.get(partition, offset)
+        expected = max(self.next_offset.get(partition, offset), faust_fixes.read_from(self.app, event.message.tp) or 0)
         if offset == expected:
             self.next_offset[partition] = offset + 1
         return offset <= expected
@@ -309,7 +310,6 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
     marks = WatermarkSender(app, topic[registry.WATERMARKS.name], settings.topic_partitions)
     extent = SourceExtent(bootstrap, settings, raw.get_topic_name())
     watermarks_name = settings.topic(registry.WATERMARKS.name)
-    begun: set[int] = set()  # partitions of relations.observed read since the last rebalance
 
     def clean_one(value: bytes, received_at: datetime | None) -> CleanArticle:
         return cleaner(registry.RAW.decode(value), received_at=received_at)
@@ -366,15 +366,13 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
             if faust_fixes.settled(app) != assignment:  # the table may hold newer clocks than the driver's cache
                 assignment = faust_fixes.settled(app)
                 detector.forget()
-                begun.clear()
             if any(event.message.topic == watermarks_name for event in batch):
                 await extent.refresh(detector)  # newer than every watermark of the batch
             for event in batch:
                 message = event.message
                 store.begin(message.partition)
                 last[message.partition] = event
-                if message.topic != watermarks_name and message.partition not in begun:
-                    begun.add(message.partition)
+                if message.topic != watermarks_name:  # what the group has committed was read
                     detector.read_from(message.partition, faust_fixes.read_from(app, message.tp) or 0)
                 if message.topic == watermarks_name:
                     alerts = await io.process("detect", event, watermark_one, message.partition)

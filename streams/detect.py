@@ -139,8 +139,9 @@ class Detector:
     def read_from(self, partition: int, offset: int) -> None:
         """The consumer reads `partition` from `offset` (after an assignment): every offset below it was read."""
         part = self._partition(partition)
-        event_clock.start(part.clock, offset)
-        self.store.put_clock(partition, part.clock)
+        if offset > part.clock.read:
+            event_clock.start(part.clock, offset)
+            self.store.put_clock(partition, part.clock)
 
     def take_watermark(self, record: SourceWatermark, partition: int) -> list[RelationshipAlert]:
         part = self._partition(partition)
