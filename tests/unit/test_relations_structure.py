@@ -680,3 +680,34 @@ DESCRIBED_NOT_REPORTED_CHANGES = [
 def test_a_described_change_is_no_reported_trend(text: str) -> None:
     (relation,) = pairs(text).values()
     assert relation.polarity == "cooperation" and relation.trend is None
+
+
+# An exchange by any verb ("traded fire", "swapped prisoners", "exchanged accusations") is done to each other,
+# in the sense its object gives it; trading goods or stakes is commerce between others.
+EXCHANGES = [
+    ("Sudan and Chad traded fire across the border overnight.", "SDN-TCD", "conflict"),
+    ("Armenia and Azerbaijan swapped prisoners on Sunday.", "ARM-AZE", "cooperation"),
+    ("Serbia and Albania exchanged accusations after the match riot.", "ALB-SRB", "conflict"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "polarity"), EXCHANGES)
+def test_an_exchange_is_mutual_in_its_objects_sense(text: str, pair: str, polarity: str) -> None:
+    found = pairs(text)
+    assert list(found) == [pair]
+    assert found[pair].polarity == polarity and found[pair].initiator is None
+
+
+# Nouns of state in two words: state media, a coast guard, a central bank; water cannon is force.
+TWO_WORD_STATE_NOUNS = [
+    ("Azerbaijan's state media accused Armenia of violating the ceasefire.", "ARM-AZE", "AZE"),
+    ("Chinese coast guard vessels fired water cannon at a Philippine supply boat.", "CHN-PHL", "CHN"),
+    ("Eritrea's state television denounced Ethiopia's new port plan.", "ERI-ETH", "ERI"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "initiator"), TWO_WORD_STATE_NOUNS)
+def test_two_word_state_nouns_stand_for_their_state(text: str, pair: str, initiator: str) -> None:
+    found = pairs(text)
+    assert list(found) == [pair]
+    assert found[pair].polarity == "conflict" and found[pair].initiator == initiator

@@ -200,9 +200,13 @@ def read(
     for root, hit in list(cue_roots.items()):
         # A vague verb with an act for its object is a light verb: "sent a message", "provided support" say
         # what the object says (and the object takes the verb's subject and objects)
-        if hit.cue.weak and any(
-            c.dep_ in {"dobj", "pobj"} and c.i in cue_roots and not cue_roots[c.i].cue.weak
-            for c in _phrase_children(doc[root], hit)
+        if (
+            hit.cue.weak
+            and not _trade_of(doc[root], r)
+            and any(
+                c.dep_ in {"dobj", "pobj"} and c.i in cue_roots and not cue_roots[c.i].cue.weak
+                for c in _phrase_children(doc[root], hit)
+            )
         ):
             del cue_roots[root]
     acts: list[Act] = []
@@ -662,7 +666,7 @@ class _Holders:
             head = t.head
             if t.dep_ in _MODIFIER and head.i != t.i:
                 word = head.lower_
-                if word in self.r.state_nouns or head.i in self.mention_tokens:
+                if _state_noun(head, self.r) or head.i in self.mention_tokens:
                     if head.i not in self.mention_tokens:
                         self.state_marked = True
                     t = head
@@ -686,7 +690,7 @@ class _Holders:
                 if prep == "of" and governor.lower_ in self.r.collective_nouns and t.lower_ in self.r.state_nouns:
                     t = governor  # "a group of British lawmakers"
                     continue
-                if governor.lower_ in self.r.state_nouns and governor.i not in self.mention_tokens:
+                if _state_noun(governor, self.r) and governor.i not in self.mention_tokens:
                     if prep in {"to", "at", "toward", "towards"}:
                         # "China's ambassador to Britain": the post; the host is a party only when the envoy
                         # is acted on ("recalled its ambassador to Algeria")
@@ -712,6 +716,16 @@ class _Holders:
 
 
 _CLAUSE_HEADS = frozenset({"ROOT", "advcl", "ccomp", "xcomp", "relcl", "acl", "csubj", "pcomp", "parataxis"})
+
+
+def _state_noun(token: Any, r: Roles) -> bool:
+    """A noun that stands for a state when a country modifies it: one word ("government") or two ("state media",
+    "central bank", "coast guard")."""
+    word = token.lower_
+    if word in r.state_nouns:
+        return True
+    before = token.doc[token.i - 1] if token.i > 0 else None
+    return before is not None and before.head.i == token.i and f"{before.lower_} {word}" in r.state_nouns
 
 
 def _clause(token: Any) -> Any:
@@ -763,6 +777,8 @@ def _sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | N
         objects |= {c.lower_ for c in prep.children if c.dep_ == "pobj"}
     if token.dep_ == "compound":
         objects.add(token.head.lower_)
+    if _trade_of(token, r) and not surface.startswith("exchange"):
+        surface = "exchanged"  # "traded accusations", "swapped prisoners": an exchange, not commerce
     if surface.startswith("exchange"):
         senses = r.senses.get("exchange", {})
         for word in sorted(objects):
@@ -800,6 +816,16 @@ def _sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | N
     ):
         return None  # "rising demand for travel", "consumer demand": a market's, not a state's
     return hit
+
+
+_SWAPS = frozenset({"traded", "trading", "trades", "swapped", "exchange", "exchanged", "exchanges", "exchanging"})
+
+
+def _trade_of(token: Any, r: Roles) -> bool:
+    """ "Traded fire", "swapped prisoners": a verb of trade whose object gives an exchange its sense."""
+    return token.lower_ in _SWAPS and any(
+        c.dep_ == "dobj" and c.lower_ in r.senses.get("exchange", {}) for c in token.children
+    )
 
 
 def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: Roles) -> Act | None:
@@ -856,6 +882,7 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
         and not hit.cue.weak
         and (
             (hit.cue.recip and (hit.cue.category in _MUTUAL or hit.cue.category == "SANCTION"))
+            or hit.cue.pattern.startswith("exchange ")  # an exchange of anything is done to each other
             or hit.trend is not None
             or _on_each_other(token, hit, r)
         )
