@@ -12,11 +12,10 @@ same records again, which consumers drop by id; the detect stage skips observati
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import os
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -39,15 +38,6 @@ from streams.topics import BadEvent, encode
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-# What a stage takes at once (what the consumer has, up to BATCH_SIZE, waiting at most BATCH_WITHIN_S for more): its
-# outputs are sent together and acknowledged once. A clean+relate event is milliseconds of CPU, so a batch keeps
-# the event loop for well under a second.
-BATCH_SIZE = 32
-BATCH_WITHIN_S = 0.005
-# Detect takes one event at a time for now: with batches of 32 the scale fault lost 3 alerts (and gave 1 other)
-# in 1 of 3 runs with nothing logged, cause not found; with 1 it was exact in the runs since. Its table writes are
-# held back to the end of each batch (TableStore), so raising this is a one-line change once the cause is known.
-DETECT_BATCH_SIZE = 1
 
 
 def broker_urls(bootstrap: str) -> list[str]:
@@ -68,16 +58,13 @@ def credentials(settings: Settings) -> Any:
 
 
 class StageIO:
-    """How an agent runs a stage on the events of a batch and sends what they give: failures go to the dead-letter
-    topic with the original bytes; every output of the batch, dead letters included, is sent at once and counts as
-    delivered only once the broker has acknowledged it (`flush`, once per batch, before the batch is acknowledged)."""
+    """How an agent runs a stage on one event and sends what it gives: failures go to the dead-letter topic with
+    the original bytes; outputs count as delivered only once the broker has acknowledged them."""
 
     def __init__(self, deadletter: faust.TopicT, progress: health.Progress, max_message_bytes: int,
                  metrics: Metrics) -> None:
         self.deadletter, self.progress, self.max_message_bytes = deadletter, progress, max_message_bytes
         self.metrics = metrics
-        self.sending: list[Any] = []  # the batch's sends: futures of the broker's acknowledgements
-        self.inputs: list[tuple[Stage, float | None]] = []  # (stage, input record's time) of each event's outputs
 
     async def reject(self, stage: Stage, error: str, event: faust.EventT[bytes]) -> None:
         message = event.message
@@ -85,7 +72,7 @@ class StageIO:
         letter = dead_letter(stage, error, message.value, topic=message.topic, partition=message.partition,
                              offset=message.offset, key=message.key)
         key = message.key[:MAX_DEAD_LETTER_KEY_BYTES] if message.key else None
-        self.sending.append(await self.deadletter.send(key=key, value=encode(letter)))
+        await self.deadletter.send(key=key, value=encode(letter))
 
     async def process(self, stage: Stage, event: faust.EventT[bytes], work: Callable[..., T], *args: Any) -> T | None:
         """Run one stage on one event; anything that fails goes to the dead-letter topic with its reason."""
@@ -106,8 +93,9 @@ class StageIO:
                 await self.reject(stage, f"internal error: {type(exc).__name__}: {exc}", event)
         return None
 
-    async def send(self, stage: Stage, event: faust.EventT[bytes], topic: faust.TopicT,
-                   records: Sequence[tuple[str, BaseModel]]) -> None:
+    async def send(
+        self, stage: Stage, event: faust.EventT[bytes], topic: faust.TopicT, records: Sequence[tuple[str, BaseModel]]
+    ) -> list[Any]:
         """Send a stage's (key, payload) outputs. An output the broker would refuse for its size is caught first
         and the event dead-lettered: a failed send would crash the agent, and Faust would commit past the event."""
         encoded = [(key.encode(), encode(payload)) for key, payload in records]
@@ -116,45 +104,22 @@ class StageIO:
             limit = self.max_message_bytes
             self.metrics.dead_letter(stage, "too_large")
             await self.reject(stage, f"output of {too_big} bytes exceeds max_message_bytes ({limit})", event)
-            return
-        self.sending.extend([await topic.send(key=key, value=value) for key, value in encoded])
-        self.inputs.append((stage, event.message.timestamp))
-
-    async def flush(self, stage: Stage) -> list[Any]:
-        """Wait for the broker's acknowledgements of everything the batch sent (RecordMetadata, in order): only then
-        may the batch be acknowledged, since Faust commits the offsets of acknowledged events."""
-        sending, inputs = self.sending, self.inputs
-        self.sending, self.inputs = [], []
-        acknowledged = await delivery(stage, sending)
-        for output_stage, timestamp in inputs:
-            self.metrics.delivered(output_stage, timestamp)
+            return []
+        # Wait for the broker's acknowledgement before the event counts as done: Faust commits the offset once the
+        # agent moves on, so an output that failed to arrive would otherwise be lost.
+        delivered = [await topic.send(key=key, value=value) for key, value in encoded]
+        acknowledged = await delivery(stage, topic, delivered)
+        self.metrics.delivered(stage, event.message.timestamp)
         return acknowledged
 
 
-async def delivery(stage: str, sent: Sequence[Any]) -> list[Any]:
+async def delivery(stage: str, topic: faust.TopicT, sent: Sequence[Any]) -> list[Any]:
     """The broker's acknowledgements (RecordMetadata) of sent records; a worker that cannot deliver stops."""
     try:
         return list(await asyncio.gather(*sent))
     except Exception:
-        log.critical("could not deliver %s's outputs; stopping so that its batch is read again", stage)
-        os._exit(75)  # no commit happens: the batch is delivered again to whichever worker takes over
-
-
-def ends_the_worker(agent: Callable[[faust.StreamT[bytes]], Awaitable[None]]
-                    ) -> Callable[[faust.StreamT[bytes]], Awaitable[None]]:
-    """An agent whose batch failed ends the worker at once, its batch unacknowledged (faust_fixes.batches), so the
-    batch is read again by whichever worker takes over. (Faust would restart the agent and read on past it.)"""
-
-    @functools.wraps(agent)
-    async def run(stream: faust.StreamT[bytes]) -> None:
-        try:
-            await agent(stream)
-        except Exception:
-            log.critical("the %s agent failed; stopping so that its batch is read again", agent.__name__,
-                         exc_info=True)
-            os._exit(70)
-
-    return run
+        log.critical("could not deliver %s's outputs to %s; stopping so the event is re-read", stage, topic)
+        os._exit(75)  # no commit happens: the event is delivered again to whichever worker takes over
 
 
 class WatermarkSender:
@@ -173,62 +138,57 @@ class WatermarkSender:
         self.last_sent: dict[int, float] = {}
         self.observed_end: dict[int, int] = {}  # relations.observed partition -> past the last offset acknowledged
         self.next_offset: dict[int, int] = {}  # articles.raw partition -> every offset below it is done
-        self.assignment: int | None = -1  # faust_fixes.settled() when next_offset was last started afresh
+        self.rebalances = app.rebalancing_count
 
     def begin(self, event: faust.EventT[bytes]) -> None:
         """Before an event: after a rebalance, each partition counts from where its consumer began reading."""
-        if faust_fixes.settled(self.app) != self.assignment:
-            self.assignment = faust_fixes.settled(self.app)
+        if self.app.rebalancing_count != self.rebalances:
+            self.rebalances = self.app.rebalancing_count
             self.next_offset.clear()
         message = event.message
         if message.partition not in self.next_offset:  # no commit yet: the partition's first record read starts it
             self.next_offset[message.partition] = faust_fixes.read_from(self.app, message.tp) or message.offset
 
     def done(self, event: faust.EventT[bytes]) -> bool:
-        """The event's outputs are acknowledged: whether it and every record before it in its partition are done.
-        (What the group has committed is done too: a start read before Faust knew the committed offset heals.)"""
+        """The event's outputs are acknowledged: whether it and every record before it in its partition are done."""
         partition, offset = event.message.partition, event.message.offset
-        expected = max(self.next_offset.get(partition, offset), faust_fixes.read_from(self.app, event.message.tp) or 0)
+        expected = self.next_offset.get(partition, offset)
         if offset == expected:
             self.next_offset[partition] = offset + 1
         return offset <= expected
 
-    def sent(self, acknowledged: Sequence[Any], observed_topic: str) -> None:
+    def sent(self, acknowledged: Sequence[Any]) -> None:
         for metadata in acknowledged:
-            if metadata.topic == observed_topic:
-                self.observed_end[metadata.partition] = max(self.observed_end.get(metadata.partition, 0),
-                                                            metadata.offset + 1)
+            self.observed_end[metadata.partition] = max(self.observed_end.get(metadata.partition, 0),
+                                                        metadata.offset + 1)
 
     def read(self, partition: int, published_at: datetime) -> None:
         if partition not in self.newest or published_at > self.newest[partition]:
             self.newest[partition] = published_at
 
-    async def after(self, done: Sequence[faust.EventT[bytes]]) -> None:
-        """The batch's done events' outputs are acknowledged: send each of their partitions' watermark."""
-        last = {event.message.partition: event for event in done}
+    async def after(self, event: faust.EventT[bytes]) -> None:
+        message = event.message
+        try:
+            end = self.app.consumer.highwater(message.tp)
+        except Exception:  # the driver has no figure yet: not known to be at the end
+            end = None
+        at_end = end is not None and message.offset + 1 >= end
+        now = time.monotonic()
+        if not at_end and now - self.last_sent.get(message.partition, 0.0) < self.every_s:
+            return
+        self.last_sent[message.partition] = now
         sent = []
-        for event in last.values():
-            message = event.message
-            try:
-                end = self.app.consumer.highwater(message.tp)
-            except Exception:  # the driver has no figure yet: not known to be at the end
-                end = None
-            at_end = end is not None and message.offset + 1 >= end
-            now = time.monotonic()
-            if not at_end and now - self.last_sent.get(message.partition, 0.0) < self.every_s:
-                continue
-            self.last_sent[message.partition] = now
-            for partition in range(self.partitions):
-                mark = SourceWatermark(
-                    source_topic=message.topic,
-                    source_partition=message.partition,
-                    watermark=self.newest.get(message.partition),
-                    read_to_end=end if at_end else None,
-                    observed_offset=self.observed_end.get(partition, 0),
-                )
-                sent.append(await self.topic.send(key=str(message.partition).encode(), value=encode(mark),
-                                                  partition=partition))
-        await delivery("clean", sent)
+        for partition in range(self.partitions):
+            mark = SourceWatermark(
+                source_topic=message.topic,
+                source_partition=message.partition,
+                watermark=self.newest.get(message.partition),
+                read_to_end=end if at_end else None,
+                observed_offset=self.observed_end.get(partition, 0),
+            )
+            sent.append(await self.topic.send(key=str(message.partition).encode(), value=encode(mark),
+                                              partition=partition))
+        await delivery("clean", self.topic, sent)
 
 
 class SourceExtent:
@@ -302,14 +262,15 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         dedup=DuplicateIndex(max_entries=settings.dedup_max_entries, ttl=timedelta(days=settings.dedup_ttl_days)),
     )
     dense = settings.topic(registry.OBSERVED.name) in faust_fixes.inputs_without_markers(settings)
-    store = TableStore(pairs)
-    detector = Detector(config=detector_config(settings), store=store, dense_offsets=dense)
+    detector = Detector(config=detector_config(settings), store=TableStore(pairs), dense_offsets=dense)
     raw, clean_out, observed, alerts_out = (
         topic[spec.name] for spec in (registry.RAW, registry.CLEAN, registry.OBSERVED, registry.ALERTS)
     )
     marks = WatermarkSender(app, topic[registry.WATERMARKS.name], settings.topic_partitions)
     extent = SourceExtent(bootstrap, settings, raw.get_topic_name())
     watermarks_name = settings.topic(registry.WATERMARKS.name)
+    rebalances = [app.rebalancing_count]
+    begun: set[int] = set()  # partitions of relations.observed read since the last rebalance
 
     def clean_one(value: bytes, received_at: datetime | None) -> CleanArticle:
         return cleaner(registry.RAW.decode(value), received_at=received_at)
@@ -324,66 +285,43 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         return detector.take_watermark(registry.WATERMARKS.decode(value), partition)
 
     @app.agent(raw, name="clean")
-    @ends_the_worker
     async def clean(stream: faust.StreamT[bytes]) -> None:
-        """clean and relate a batch: articles.clean and relations.observed, then the source partitions' watermarks."""
-        observed_name = observed.get_topic_name()
-        async for batch in faust_fixes.batches(stream, BATCH_SIZE, BATCH_WITHIN_S):
-            metrics.batch("clean", len(batch))
-            articles: list[CleanArticle | None] = []
-            for event in batch:
-                marks.begin(event)
-                article = await io.process("clean", event, clean_one, _from_epoch(event.message.timestamp))
-                articles.append(article)
-                if article is not None:
-                    await io.send("clean", event, clean_out, [(article.article_id, article)])
-                    metrics.cleaned(article)
-                    found = await io.process("relate", event, relate_one, article)
-                    if found:
-                        metrics.observed(found)
-                        await io.send("relate", event, observed, [(o.pair, o) for o in found])
-            marks.sent(await io.flush("clean"), observed_name)
-            done = []
-            for event, article in zip(batch, articles, strict=True):
-                if marks.done(event):
-                    done.append(event)
-                    if article is not None and article.published_at is not None:
-                        marks.read(event.message.partition, article.published_at)
-            await marks.after(done)
+        """clean and relate: articles.clean and relations.observed, then the source partition's watermark."""
+        async for event in stream.events():
+            marks.begin(event)
+            article = await io.process("clean", event, clean_one, _from_epoch(event.message.timestamp))
+            if article is not None:
+                await io.send("clean", event, clean_out, [(article.article_id, article)])
+                metrics.cleaned(article)
+                found = await io.process("relate", event, relate_one, article)
+                if found:
+                    metrics.observed(found)
+                    marks.sent(await io.send("relate", event, observed, [(o.pair, o) for o in found]))
+            if not marks.done(event):
+                continue
+            if article is not None and article.published_at is not None:
+                marks.read(event.message.partition, article.published_at)
+            await marks.after(event)
 
     @app.agent(app.topic(observed.get_topic_name(), watermarks_name), name="detect")
-    @ends_the_worker
     async def detect(stream: faust.StreamT[bytes]) -> None:
-        last: dict[int, faust.EventT[bytes]] = {}  # partition -> the batch's last event of it
-        assignment: int | None = -1  # faust_fixes.settled() when the driver's cache was last dropped
-
-        def current(partition: int) -> bool:
-            faust_fixes.current(last[partition])  # the table writes go to that partition's changelog
-            return True
-
-        async for batch in faust_fixes.batches(stream, DETECT_BATCH_SIZE, BATCH_WITHIN_S):
-            metrics.batch("detect", len(batch))
-            if faust_fixes.settled(app) != assignment:  # the table may hold newer clocks than the driver's cache
-                assignment = faust_fixes.settled(app)
+        async for event in stream.events():
+            message = event.message
+            if app.rebalancing_count != rebalances[0]:  # the table may hold newer clocks than this worker's cache
+                rebalances[0] = app.rebalancing_count
                 detector.forget()
-            if any(event.message.topic == watermarks_name for event in batch):
-                await extent.refresh(detector)  # newer than every watermark of the batch
-            for event in batch:
-                message = event.message
-                store.begin(message.partition)
-                last[message.partition] = event
-                if message.topic != watermarks_name:  # what the group has committed was read
-                    detector.read_from(message.partition, faust_fixes.read_from(app, message.tp) or 0)
-                if message.topic == watermarks_name:
-                    alerts = await io.process("detect", event, watermark_one, message.partition)
-                else:
-                    alerts = await io.process("detect", event, observation_one, message.partition, message.offset)
-                if alerts:
-                    await io.send("detect", event, alerts_out, [(a.pair, a) for a in alerts])
-                    metrics.alerted(alerts)
-            store.flush(current)
-            last.clear()
-            await io.flush("detect")
+                begun.clear()
+            if message.topic != watermarks_name and message.partition not in begun:
+                begun.add(message.partition)
+                detector.read_from(message.partition, faust_fixes.read_from(app, message.tp) or 0)
+            if message.topic == watermarks_name:
+                await extent.refresh(detector)
+                alerts = await io.process("detect", event, watermark_one, message.partition)
+            else:
+                alerts = await io.process("detect", event, observation_one, message.partition, message.offset)
+            if alerts:
+                await io.send("detect", event, alerts_out, [(a.pair, a) for a in alerts])
+                metrics.alerted(alerts)
 
     _add_views(app, pairs, progress)
     return app

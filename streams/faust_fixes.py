@@ -1,6 +1,5 @@
-"""Work-arounds for faust-streaming 0.15.3 defects: three around rebalances, wired in through Faust's own
-`TableManager` setting (a Recovery subclass, which at the first recovery wraps three of the consumer's steps), and
-one in its batches (`batches()`, which the agents read through).
+"""Work-arounds for three faust-streaming 0.15.3 defects around rebalances, wired in through Faust's own
+`TableManager` setting (a Recovery subclass, which at the first recovery wraps three of the consumer's steps).
 
 Every piece here reaches into faust-streaming 0.15.3's internals (`Recovery._seek_offsets`, the consumer's
 `_getmany`, `_add_gap`, `_new_offset`, `_read_offset`, `_acked`, `_committed_offset`), read from that release's
@@ -42,24 +41,17 @@ such a drop: it is not counted as done and never committed past, and the partiti
 (should that not fill it, the commit stands still, the worker's liveness fails and a restart re-reads it). The
 inputs the app writes itself qualify in at-least-once mode, and articles.raw unless DYADWATCH_RAW_TRANSACTIONAL says
 its producers use transactions.
-
-4. Batches acknowledged though they failed: `Stream.take_events` acknowledges a batch's events in a `finally`, also
-when the agent's body raised halfway through it. `batches()` acknowledges a batch only once the body has finished
-it. (So do agents that claim "every record before offset N is done": they count from `read_from()`, where the
-consumer began, and move only over records read one after another, so that a record dropped as in 1 is not passed.)
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import faust
-import faust.streams as faust_streams
 from faust.tables import TableManager
 from faust.tables.recovery import Recovery
 from faust.types import TP
@@ -202,43 +194,6 @@ def read_from(app: faust.App, tp: TP) -> int | None:
     assignment (defect 1) is not passed over."""
     committed = app.consumer._committed_offset.get(tp)  # type: ignore[attr-defined]
     return int(committed) if committed is not None and committed >= 0 else None
-
-
-async def batches(stream: faust.StreamT[bytes], size: int, within_s: float
-                  ) -> AsyncIterator[list[faust.EventT[bytes]]]:
-    """Defect 4: `Stream.take_events` (what the consumer has, up to `size`, waiting at most `within_s`) acknowledges
-    every event of a batch in a `finally`, so also when the agent's body raised or was cancelled halfway through
-    it: the offsets would then be committed past events whose outputs were never sent. Here a batch is
-    acknowledged only once the body has finished it and asks for the next one; a batch the body did not finish
-    stays unacknowledged for good (the agent must then end the worker, and the batch is read again).
-
-    No batch spans a revocation: Faust stops the flow at a rebalance and waits until every event it has handed out
-    (a batch in progress, and what take_events holds) is acknowledged before it revokes a partition."""
-    finished = True
-    ack = stream.ack
-
-    async def ack_if_finished(event: faust.EventT[bytes]) -> bool:
-        return await ack(event) if finished else False
-
-    stream.ack = ack_if_finished  # type: ignore[method-assign]  # take_events acknowledges through it
-    async for events in stream.take_events(size, within_s):  # type: ignore[attr-defined]
-        finished = False
-        yield list(events)
-        finished = True
-
-
-def settled(app: faust.App) -> int | None:
-    """Which rebalance the worker's assignment is from (None while one is in progress). The events of a batch in
-    progress when a rebalance begins are still processed (see batches); what agents cache about their partitions
-    is read again both when a rebalance begins and once it has ended."""
-    return None if app.rebalancing else int(app.rebalancing_count)
-
-
-def current(event: faust.EventT[bytes]) -> None:
-    """Make `event` the current one while an agent processes it from a batch: `take_events` fills its batches in
-    another task, so the agent's own has no current event, and a table write needs it to pick the changelog
-    partition (the event's)."""
-    faust_streams._current_event.set(weakref.ref(event))
 
 
 def table_manager(inputs_without_markers: Iterable[str]) -> type[TableManager]:

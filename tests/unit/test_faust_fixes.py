@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import gc
 from collections import Counter
 from typing import Any
 
@@ -142,61 +140,3 @@ def test_another_faust_release_is_refused_at_start() -> None:
     check_version(FAUST_VERSION)
     with pytest.raises(UnsupportedFaust, match=r"faust-streaming 0\.16\.0 is installed"):
         check_version("0.16.0")
-
-
-class BatchingStream:
-    """What `batches` relies on of Faust's Stream: take_events, which (as in 0.15.3) acknowledges each batch's events
-    in a `finally` once the batch is given up, also when the body raised; and ack."""
-
-    def __init__(self, batches: list[list[str]]) -> None:
-        self.batches, self.acked = batches, []  # type: ignore[var-annotated]
-
-    async def ack(self, event: str) -> bool:
-        self.acked.append(event)
-        return True
-
-    async def take_events(self, size: int, within: float) -> Any:
-        for batch in self.batches:
-            try:
-                yield batch
-            finally:
-                for event in batch:
-                    await self.ack(event)
-
-
-def test_a_batch_the_agent_did_not_finish_is_never_acknowledged() -> None:
-    from streams.faust_fixes import batches
-
-    async def agent(stream: Any) -> None:
-        async for batch in batches(stream, 10, 0.01):
-            if batch == ["c"]:
-                raise RuntimeError("a defect halfway through the batch")
-
-    async def scenario() -> list[str]:
-        stream = BatchingStream([["a", "b"], ["c"], ["d"]])
-        with contextlib.suppress(RuntimeError):
-            await agent(stream)
-        gc.collect()
-        await asyncio.sleep(0)  # let the event loop close the abandoned generators (their finally blocks run)
-        await asyncio.sleep(0)
-        return list(stream.acked)
-
-    assert asyncio.run(scenario()) == ["a", "b"]
-
-
-def test_an_agent_whose_batch_failed_ends_the_worker(monkeypatch: Any) -> None:
-    import streams.app as wiring
-
-    exits: list[int] = []
-
-    def exit_now(code: int) -> None:
-        exits.append(code)
-
-    monkeypatch.setattr(wiring.os, "_exit", exit_now)
-
-    @wiring.ends_the_worker
-    async def agent(stream: Any) -> None:
-        raise RuntimeError("a defect")
-
-    asyncio.run(agent(None))  # type: ignore[arg-type]
-    assert exits == [70]

@@ -711,3 +711,16 @@ def test_two_word_state_nouns_stand_for_their_state(text: str, pair: str, initia
     found = pairs(text)
     assert list(found) == [pair]
     assert found[pair].polarity == "conflict" and found[pair].initiator == initiator
+
+
+# Who reports an act does not do it: a verb of reporting lends no subject to what it reports.
+REPORTED_NOT_DONE = [
+    "Chinese state media reported record exports to Germany.",
+    "Iranian television reported new investment in Iraq by private firms.",
+    "Russian agencies, citing customs data, reported grain shipments to Egypt.",
+]
+
+
+@pytest.mark.parametrize("text", REPORTED_NOT_DONE)
+def test_a_reporter_is_not_the_actor(text: str) -> None:
+    assert pairs(text) == {}

@@ -818,6 +818,7 @@ def _sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | N
     return hit
 
 
+_REPORTING = frozenset({"reported", "reports", "report", "reporting", "quoted", "cited", "citing"})
 _SWAPS = frozenset({"traded", "trading", "trades", "swapped", "exchange", "exchanged", "exchanges", "exchanging"})
 
 
@@ -1163,8 +1164,13 @@ def _inherited(
         head = t.head
         if head.i == t.i:
             return None
-        # a vague cue ("provided", "gave") is as light as a verb that is no cue at all
-        light = t.dep_ in _LIGHT_OBJECT | {"prep"} and (head.i not in cue_roots or cue_roots[head.i].cue.weak)
+        # a vague cue ("provided", "gave") is as light as a verb that is no cue at all; a verb of reporting is not
+        # light: who reports exports does not export ("state media reported record exports to Germany")
+        light = (
+            t.dep_ in _LIGHT_OBJECT | {"prep"}
+            and (head.i not in cue_roots or cue_roots[head.i].cue.weak)
+            and head.lower_ not in _REPORTING
+        )
         # "X met Y after signing a treaty": a participle after a preposition shares the clause's subject
         adjunct = t.dep_ == "prep" and token.dep_ == "pcomp"
         if not (light or adjunct or t.dep_ in {"xcomp", "conj", "advcl", "acl", "pcomp", "acomp"}):
