@@ -134,7 +134,7 @@ class Detector:
         part.held[observation.observation_id] = observation
         self.store.hold(partition, observation)
         event_clock.read(part.clock, offset, self.dense_offsets)
-        return self._catch_up(partition, part)
+        return self._catch_up(partition, part, observation)
 
     def read_from(self, partition: int, offset: int) -> None:
         """The consumer reads `partition` from `offset` (after an assignment): every offset below it was read."""
@@ -168,10 +168,13 @@ class Detector:
             self.waiting[partition] = part.clock.waiting  # kept with the clock, so a restart resumes it too
         return part
 
-    def _catch_up(self, partition: int, part: _Partition) -> list[RelationshipAlert]:
+    def _catch_up(self, partition: int, part: _Partition, arrived: RelationObservation | None = None
+                  ) -> list[RelationshipAlert]:
         before = part.clock.event_time
         now = event_clock.advance(part.clock, self.extent)
-        if now is None:
+        if now is None or (now == before and (arrived is None or arrived.published_at > now)):
+            # Nothing newly due: event time stood still, and what arrived (if anything) is ahead of it. (Held ones
+            # it had passed were applied, or wait for their full pair, which only time empties.)
             self.store.put_clock(partition, part.clock)
             return []
         applied, blocked, alerts = self._apply_due(partition, part, now)
