@@ -416,6 +416,6 @@ def test_a_burst_beyond_the_buffer_closes_no_window_early() -> None:
     state = states["ISR-IRN"]
     assert len(state.pending) == 40
     straggler = obs("ISR-IRN", -6.0, T0 + timedelta(seconds=1))
-    state, alerts = observe(state, straggler, CONFIG)
+    state, _ = observe(state, straggler, CONFIG)
     assert state.late == 0 and len(state.pending) == 41
 
