@@ -226,10 +226,12 @@ def _note_lone_act(prepared: _Prepared, index: int, sentence: str, inside: list[
 
 
 def _names_act(sentence: str, hits: list[Hit]) -> bool:
-    """Whether a cue is a definite noun phrase ("the drills", "these sanctions") that may name an earlier act."""
+    """Whether a reaction ("condemned", "welcomed") comes before a cue that is a definite noun phrase ("the drills",
+    "these sanctions"): it may be aimed at an earlier act (structure.py reads only that)."""
+    reactions = [h.start for h in hits if h.cue.category in structure.REACTIONS]
     for h in hits:
         before = sentence[max(0, h.start - 30) : h.start].lower().split()
-        if any(w in structure.DETERMINERS for w in before[-3:]):
+        if any(r < h.start for r in reactions) and any(w in structure.DETERMINERS for w in before[-3:]):
             return True
     return False
 

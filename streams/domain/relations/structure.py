@@ -154,7 +154,7 @@ Resolver = Callable[[str, int], list[Party]]
 ACT_REFERENCE = "act: "
 DETERMINERS = frozenset({"the", "this", "these", "those", "such"})
 # reactions that are aimed at an earlier act's parties when their object is that act
-_REACTIONS = frozenset({"SUPPORT", "ACCUSE", "REJECT", "THREATEN"})
+REACTIONS = frozenset({"SUPPORT", "ACCUSE", "REJECT", "THREATEN"})
 _REACTION_PREPS = frozenset({"against", "over", "about", "at"})
 
 
@@ -1041,7 +1041,7 @@ def _arguments(
                 held_force = force and not (hit.cue.category == "COERCE" and c.lower_ in r.people_nouns)
                 patients += _holding(c, holders, cue_roots, r, modifier=False, force=held_force)
                 patients += holders.posts.get(c.i, [])
-                if not patients and dep == "dobj" and hit.cue.category in _REACTIONS:
+                if not patients and dep == "dobj" and hit.cue.category in REACTIONS:
                     patients += _earlier_act(c, holders, cue_roots)
                 if dep == "dobj":
                     # "signed a deal with Y": the object's complements name the other party; of an object that is
@@ -1056,7 +1056,7 @@ def _arguments(
             if _origin_of_people(c, r):
                 continue
             got_agents, got_patients, got_between = _prep(c, hit, holders, cue_roots, r, force, material)
-            if not got_patients and hit.cue.category in _REACTIONS and c.lower_ in _REACTION_PREPS:
+            if not got_patients and hit.cue.category in REACTIONS and c.lower_ in _REACTION_PREPS:
                 # "protested against the seizure", "angry over the expulsions"
                 got_patients = [p for o in c.children if o.dep_ == "pobj" for p in _earlier_act(o, holders, cue_roots)]
             agents += got_agents
