@@ -492,9 +492,17 @@ def _old_year(token: Any, year: int) -> bool:
     return len(token.text) == 4 and token.text.isdigit() and 1800 <= int(token.text) < year
 
 
+def _text(doc: Any) -> str:
+    """The sentence's text, kept on the doc: spaCy joins its tokens again at every `doc.text`."""
+    cached = doc.user_data.get("dyadwatch.text")
+    if cached is None:
+        cached = doc.user_data["dyadwatch.text"] = doc.text
+    return str(cached)
+
+
 def _words(doc: Any) -> set[str]:
     """The sentence's words and word pairs, lower case (from its text: cheaper than visiting its tokens)."""
-    words = _TOKEN.findall(doc.text.lower())
+    words = _TOKEN.findall(_text(doc).lower())
     return set(words) | {f"{a} {b}" for a, b in itertools.pairwise(words)}
 
 
@@ -503,12 +511,12 @@ _TOKEN = re.compile(r"\w+(?:[-']\w+)*")
 
 def _sport_signs(doc: Any, r: Roles) -> bool:
     """Any sign of sport: a sport term, a result, or two of the words common in sport and elsewhere."""
-    return _sporty(doc, r) or bool(_SCORE.search(doc.text))
+    return _sporty(doc, r) or bool(_SCORE.search(_text(doc)))
 
 
 def _sporty(doc: Any, r: Roles) -> bool:
     words = _words(doc)
-    return bool(words & r.sport_terms) or len(words & r.sport_words) + bool(_SCORE.search(doc.text)) >= 2
+    return bool(words & r.sport_terms) or len(words & r.sport_words) + bool(_SCORE.search(_text(doc))) >= 2
 
 
 _SCORE = re.compile(r"\b\d{1,2}-\d{1,2}\b")  # a result ("4-0"), also common in votes: one sign among two
@@ -559,7 +567,7 @@ class _Holders:
             self.actor_starts.add(m.start)
 
     def add_references(self) -> None:
-        text = self.doc.text.lower()
+        text = _text(self.doc).lower()
         for found in self.r.pair_references.finditer(text):
             phrase, at = found.group(), found.start()
             span = self.doc.char_span(at, at + len(phrase), alignment_mode="expand")
@@ -753,10 +761,10 @@ _MULTITUDES = frozenset({"thousands", "millions", "hundreds", "dozens", "tens", 
 def _dateline(doc: Any, span: Any, m: Mention) -> bool:
     """ "PARIS —", "LONDON (Reuters) -", "NAIROBI, Kenya (AP) —": a place in capitals opening the text, before a
     dash or a bracket, and the country named after it."""
-    rest = doc.text[m.end : m.end + 3].lstrip()
+    rest = _text(doc)[m.end : m.end + 3].lstrip()
     if span.start <= 1 and m.text.isupper() and len(m.text) >= 3:
         return rest[:1] in {"—", "–", "-", "(", ","}
-    return _DATELINE_CITY.match(doc.text[: m.start]) is not None and rest[:1] in {"—", "–", "-", "("}
+    return _DATELINE_CITY.match(_text(doc)[: m.start]) is not None and rest[:1] in {"—", "–", "-", "("}
 
 
 _DATELINE_CITY = re.compile(r"^[A-Z][A-Z .'-]+, $")  # "NAIROBI, " before "Kenya (AP) —"
