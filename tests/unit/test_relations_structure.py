@@ -724,3 +724,64 @@ REPORTED_NOT_DONE = [
 @pytest.mark.parametrize("text", REPORTED_NOT_DONE)
 def test_a_reporter_is_not_the_actor(text: str) -> None:
     assert pairs(text) == {}
+
+
+# A state recalls its envoys, however many and whoever's; other things recalled are no act between states.
+RECALLS = [
+    (
+        "Mali, Burkina Faso and Niger recalled their ambassadors from Algeria on Sunday.",
+        {"BFA-DZA", "DZA-MLI", "DZA-NER"},
+    ),
+    ("Lithuania recalled its envoy from Belarus.", {"BLR-LTU"}),
+    ("The Japanese carmaker recalled 30,000 cars in India and Brazil.", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RECALLS)
+def test_recalling_envoys_is_an_act_between_states(text: str, expected: set[str]) -> None:
+    found = pairs(text)
+    assert set(found) == expected
+    assert all(r.polarity == "conflict" and r.trend == "cooling" for r in found.values())
+
+
+# A headline joins two stories with a semicolon: read apart, and a mediator offers to mediate the pair before.
+HEADLINES_OF_TWO_STORIES = [
+    ("Sudanese and Chadian troops clash at the border; Qatar urges restraint", {"SDN-TCD"}),
+    ("Peru and Chile sign a water accord; Bolivia protests", {"CHL-PER"}),
+    (
+        "Eritrean and Ethiopian troops exchange fire on the border; Kenya offers to mediate",
+        {"ERI-ETH", "ERI-KEN", "ETH-KEN"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HEADLINES_OF_TWO_STORIES)
+def test_a_headline_of_two_stories_is_read_as_two(text: str, expected: set[str]) -> None:
+    assert set(pairs(text)) == expected
+
+
+# A request for help is cooperation; a request that the other stop or withdraw stays pressure.
+REQUESTS = [
+    ("Haiti's government asked Kenya to send more police officers.", "HTI-KEN", "cooperation"),
+    ("Ukraine urged Germany to deliver more air-defence systems.", "DEU-UKR", "cooperation"),
+    ("Iran urged Iraq to stop the attacks.", "IRN-IRQ", "conflict"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "polarity"), REQUESTS)
+def test_a_request_takes_the_sense_of_what_it_asks(text: str, pair: str, polarity: str) -> None:
+    assert pairs(text)[pair].polarity == polarity
+
+
+# "Would not hesitate to impose", "did not rule out": no negation of the act, a threat or a possibility of it.
+NEGATIONS_THAT_AFFIRM = [
+    "The United States would not hesitate to impose further sanctions on Venezuela.",
+    "Japan did not rule out sanctions on North Korea.",
+    "Turkey will not hesitate to strike militant bases in Iraq.",
+]
+
+
+@pytest.mark.parametrize("text", NEGATIONS_THAT_AFFIRM)
+def test_a_negation_that_affirms_keeps_the_acts_sign(text: str) -> None:
+    (relation,) = pairs(text).values()
+    assert relation.polarity == "conflict"

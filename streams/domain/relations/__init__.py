@@ -163,7 +163,8 @@ def _prepare(a: ArticleText) -> _Prepared | Reading:
         sentence = article[start:end]
         hits = cue_hits(sentence, [(m.start, m.end) for m in inside], lex)
         if len(countries) < 2 and not (
-            _refers(lower[start:end], roles, len(countries)) or (countries and _names_act(sentence, hits))
+            _refers(lower[start:end], roles, len(countries))
+            or (countries and (_names_act(sentence, hits) or _mediates(sentence, hits, roles)))
         ):
             continue
         if hits and not past:
@@ -223,6 +224,11 @@ def _note_lone_act(prepared: _Prepared, index: int, sentence: str, inside: list[
     hits = [h for h in cue_hits(sentence, [(m.start, m.end) for m in inside], lex) if h.start > first.end]
     if hits:
         prepared.lone_acts[index] = (first.country, {h.cue.category for h in hits})
+
+
+def _mediates(sentence: str, hits: list[Hit], roles: structure.Roles) -> bool:
+    """ "Malaysia offered to mediate": a mediator of the pair the sentences before related."""
+    return any(sentence[h.start : h.end].lower() in roles.mediation_words for h in hits)
 
 
 def _names_act(sentence: str, hits: list[Hit]) -> bool:

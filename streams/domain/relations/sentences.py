@@ -66,8 +66,29 @@ _NO_BREAK_AFTER = frozenset(
 MAX_SENTENCE_CHARS = 1500
 
 
+_HEADLINE_JOIN = re.compile(r";\s+(?=[A-Z])")
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """[start, end) character spans of the sentences of `text`; a line break always ends a sentence."""
+    """[start, end) character spans of the sentences of `text`; a line break always ends a sentence, and in a
+    headline (a line without a final stop) a semicolon before a capital does too: headlines join two stories so
+    ("Troops clash at the border; Malaysia urges restraint")."""
+    return [piece for span in _sentences(text) for piece in _headline_parts(text, *span)]
+
+
+def _headline_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    line = text[start:end].rstrip()
+    if not line or line[-1] in '.!?"”’)' or ";" not in line:
+        return [(start, end)]
+    parts, at = [], start
+    for m in _HEADLINE_JOIN.finditer(text, start, end):
+        parts.append((at, m.start()))
+        at = m.end()
+    parts.append((at, end))
+    return [p for p in parts if p[1] > p[0]]
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _CANDIDATE.finditer(text):

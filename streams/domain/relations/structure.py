@@ -245,7 +245,13 @@ def read(
     # "a deal brokered by Egypt, under which X and Y ...": the mediator acts toward the parties of the mutual act
     for root in [i for i in silent if doc[i].lower_ in r.mediation_words]:
         mediators, _patients, _between = _arguments(doc[root], silent[root], holders, cue_roots, r)
+        if not mediators:
+            mediators = _inherited(doc[root], holders, cue_roots, r, silent[root]) or ([], [])
+            mediators = mediators[0]
         mutual = sorted({c for a in acts for pair in a.pairs if a.initiator.get(pair) is None for c in pair})
+        if not mutual:
+            # "Thai and Cambodian troops traded fire. Malaysia offered to mediate.": the pair related just before
+            mutual = sorted(p.country for p in holders.resolve(f"{ACT_REFERENCE}*:{doc[root].text}", doc[root].idx))
         made = Act(_scoped(doc[root], silent[root]), [], indirect=True)
         for mediator in _unique(mediators):
             for c in mutual:
@@ -815,6 +821,8 @@ def _sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | N
         return None
     if surface == "tie":
         return None  # the diplomatic sense is plural ("ties"); "a tie" is a draw or a link
+    if surface.startswith("recall") and not objects & _ENVOYS:
+        return None  # a state recalls its envoys; "recalled the war", "recalled cars" are no act between states
     if surface == "settlements":
         return None  # places people settle ("new West Bank settlements"); an agreement is "a settlement"
     if surface in {"call", "calls", "called", "calling"} and any(c.dep_ == "oprd" for c in token.children):
@@ -826,6 +834,11 @@ def _sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | N
     return hit
 
 
+# verbs that state a finding: like "said", they make a hostile act they report an accusation by their subject
+_FINDINGS = frozenset(
+    {"found", "finds", "concluded", "ruled", "claimed", "claims", "alleged", "insisted", "determined"}
+)
+_ENVOYS = frozenset({"ambassador", "ambassadors", "envoy", "envoys", "diplomat", "diplomats", "chargé", "consul"})
 _REPORTING = frozenset({"reported", "reports", "report", "reporting", "quoted", "cited", "citing"})
 _SWAPS = frozenset({"traded", "trading", "trades", "swapped", "exchange", "exchanged", "exchanges", "exchanging"})
 
@@ -851,7 +864,13 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
         for c in token.children:
             if c.dep_ == "ccomp":
                 patients = _subjects(c, holders, cue_roots, r)
-        if not patients and hit.score < 0 and token.dep_ == "ccomp" and token.head.i not in cue_roots:
+        if (
+            not patients
+            and hit.score < 0
+            and token.dep_ == "ccomp"
+            and token.head.i not in cue_roots
+            and (token.head.lower_ in _FINDINGS or "speech" in lexicon().roles.get(token.head.lower_, frozenset()))
+        ):
             # "X said Y had interfered": a hostile act reported by another state is aimed at the one reporting it
             speaker = _subjects(token.head, holders, cue_roots, r)
             if agents and speaker:
@@ -867,7 +886,7 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
             agents, extra = inherited
             patients = patients or extra
             indirect = True
-    hit = _scoped(token, _scaled(token, hit, r))
+    hit = _scoped(token, _asked_for(token, _scaled(token, hit, r), cue_roots))
     act = Act(hit, [], indirect=indirect)
     if len({p.country for p in between}) >= 2:
         _within(act, between)
@@ -902,6 +921,25 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
     if len(set(act.pairs)) != len(act.pairs):
         act.pairs = sorted(set(act.pairs))
     return act
+
+
+def _asked_for(token: Any, hit: Hit, cue_roots: dict[int, Hit]) -> Hit:
+    """A request for help is cooperation ("Haiti asked Kenya to send more police", "requested China to roll over
+    its loans"); a request that the other stop or withdraw stays pressure ("urged Rwanda to withdraw")."""
+    if hit.cue.category != "REQUEST" or not hit.cue.weak:
+        return hit
+    for c in token.children:
+        if c.dep_ not in {"xcomp", "ccomp"}:
+            continue
+        for t in c.subtree:
+            asked = cue_roots.get(t.i)
+            if asked is not None and asked.cue.category in _HELP and asked.score > 0:
+                score = min(3.0, asked.score)
+                return hit._replace(score=score, quad=1, label=f"request: {asked.label}")
+    return hit
+
+
+_HELP = frozenset({"AID", "COOPERATE", "SUPPORT", "AGREE", "CONSULT"})
 
 
 def _preceding_coordination(token: Any, holders: _Holders) -> list[Party]:
