@@ -246,8 +246,8 @@ def read(
     for root in [i for i in silent if doc[i].lower_ in r.mediation_words]:
         mediators, _patients, _between = _arguments(doc[root], silent[root], holders, cue_roots, r)
         if not mediators:
-            mediators = _inherited(doc[root], holders, cue_roots, r, silent[root]) or ([], [])
-            mediators = mediators[0]
+            inherited = _inherited(doc[root], holders, cue_roots, r, silent[root])
+            mediators = inherited[0] if inherited is not None else []
         mutual = sorted({c for a in acts for pair in a.pairs if a.initiator.get(pair) is None for c in pair})
         if not mutual:
             # "Thai and Cambodian troops traded fire. Malaysia offered to mediate.": the pair related just before
