@@ -785,3 +785,18 @@ NEGATIONS_THAT_AFFIRM = [
 def test_a_negation_that_affirms_keeps_the_acts_sign(text: str) -> None:
     (relation,) = pairs(text).values()
     assert relation.polarity == "conflict"
+
+
+# "Both sides" with no pair related before may be a strike's or a match's sides; "it" that stands for the speaker
+# is not swapped for a country named in passing before ("a South Korean band ... Mexico's agency warned it could").
+NO_STATE_BEHIND_A_REFERENCE = [
+    "A strike delayed shipments to Japan and South Korea. The mediator invited both sides to meet on Friday.",
+    "Fans from Brazil and Argentina filled the stadium. Organisers urged both sides to stay calm.",
+    "A South Korean band sold out its tour. Mexico's consumer agency said it would investigate resellers and "
+    "warned it could fine ticket sites.",
+]
+
+
+@pytest.mark.parametrize("text", NO_STATE_BEHIND_A_REFERENCE)
+def test_a_reference_with_no_state_behind_it_relates_nothing(text: str) -> None:
+    assert pairs(text) == {}

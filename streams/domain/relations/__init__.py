@@ -324,6 +324,10 @@ def _resolver(
                 # the pair the article has related most often so far, the latest of equals
                 a, b = max(reversed(found_pairs), key=lambda pair: counts[pair])
                 return [structure.Party(a, phrase, a), structure.Party(b, phrase, b)]
+            # no pair related yet: the two countries named last; not for "sides", which may be a strike's or a
+            # match's ("the mediator invited both sides")
+            if "sides" in phrase:
+                return []
             distinct: list[structure.Mention] = []
             for m in nearest:
                 if all(m.country != d.country for d in distinct):

@@ -21,7 +21,7 @@ import itertools
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -594,7 +594,8 @@ class _Holders:
                     parties = self._prefer_subjects(parties)
                 if parties:
                     first = parties[0]
-                    alts = tuple(p.country for p in parties[1:])
+                    # other readings only from this sentence: one from a sentence before may be a firm's origin
+                    alts = tuple(p.country for p in parties[1:] if p.at >= 0)
                     self._place(token, [Party(first.country, token.text, first.antecedent, alts)])
 
     def _speaker_is_no_state(self, pronoun: Any) -> bool:
@@ -863,7 +864,8 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
         # "X demanded that Y stop ...", "X warned that Y would pay": the one spoken of is the clause's subject
         for c in token.children:
             if c.dep_ == "ccomp":
-                patients = _subjects(c, holders, cue_roots, r)
+                # "X warned it could ...": a pronoun that stands for the speaker itself is no other party
+                patients = [replace(q, alternatives=()) for q in _subjects(c, holders, cue_roots, r)]
         if (
             not patients
             and hit.score < 0
