@@ -800,3 +800,15 @@ NO_STATE_BEHIND_A_REFERENCE = [
 @pytest.mark.parametrize("text", NO_STATE_BEHIND_A_REFERENCE)
 def test_a_reference_with_no_state_behind_it_relates_nothing(text: str) -> None:
     assert pairs(text) == {}
+
+
+# A sign on a border is no signing; states that recall their envoys together are not paired with each other.
+def test_a_signpost_is_no_signing() -> None:
+    found = pairs("Russian forces installed a new border sign inside territory controlled by Georgia.")
+    assert all(r.polarity != "cooperation" for r in found.values())
+
+
+def test_co_agents_of_a_self_reported_change_are_no_pair() -> None:
+    found = pairs("Mali, Burkina Faso and Niger recall envoys from Algeria after a drone downing")
+    assert set(found) == {"BFA-DZA", "DZA-MLI", "DZA-NER"}
+    assert pairs("Ties between Egypt and Sudan have cooled.")["EGY-SDN"].trend == "cooling"

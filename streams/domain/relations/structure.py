@@ -822,6 +822,8 @@ def _sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | N
         return None
     if surface == "tie":
         return None  # the diplomatic sense is plural ("ties"); "a tie" is a draw or a link
+    if surface in {"sign", "signs"} and any(c.dep_ in {"det", "amod", "compound"} for c in token.children):
+        return None  # "a new border sign", "road signs": a signpost, not signing
     if surface.startswith("recall") and not objects & _ENVOYS:
         return None  # a state recalls its envoys; "recalled the war", "recalled cars" are no act between states
     if surface == "settlements":
@@ -911,9 +913,14 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
         len({a.country for a in agents}) >= 2
         and not hit.cue.weak
         and (
-            (hit.cue.recip and (hit.cue.category in _MUTUAL or hit.cue.category == "SANCTION"))
+            (
+                hit.cue.recip
+                and hit.cue.category != "TREND"
+                and (hit.cue.category in _MUTUAL or hit.cue.category == "SANCTION")
+            )
             or hit.cue.pattern.startswith("exchange ")  # an exchange of anything is done to each other
-            or hit.trend is not None
+            # a change of "their ties" is mutual; "X and Y recalled envoys" is done to a third
+            or (hit.trend is not None and "trend_relational" in lexicon().roles.get(token.lower_, frozenset()))
             or _on_each_other(token, hit, r)
         )
     ):
