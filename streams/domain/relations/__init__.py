@@ -156,15 +156,18 @@ def _prepare(a: ArticleText) -> _Prepared | Reading:
             if m.country in seen:
                 seen.remove(m.country)
             seen.append(m.country)
-        if len(countries) == 1:
-            _note_lone_act(prepared, index, article[start:end], inside, lex)
-        if len(countries) < 2 and not earlier:
+        if not countries and not earlier:
             continue
         sentence = article[start:end]
-        hits = cue_hits(sentence, [(m.start, m.end) for m in inside], lex)
+        hits = cue_hits(sentence, [(m.start, m.end) for m in inside], lex)  # once per sentence
+        if len(countries) == 1:
+            _note_lone_act(prepared, index, sentence, inside, hits)
         if len(countries) < 2 and not (
-            _refers(lower[start:end], roles, len(countries))
-            or (countries and (_names_act(sentence, hits) or _mediates(sentence, hits, roles)))
+            earlier
+            and (
+                _refers(lower[start:end], roles, len(countries))
+                or (countries and (_names_act(sentence, hits) or _mediates(sentence, hits, roles)))
+            )
         ):
             continue
         if hits and not past:
@@ -215,15 +218,17 @@ def _refers(lower: str, roles: structure.Roles, named: int) -> bool:
     return named == 1 and _PRONOUN.search(lower) is not None
 
 
-def _note_lone_act(prepared: _Prepared, index: int, sentence: str, inside: list[structure.Mention], lex: Any) -> None:
+def _note_lone_act(
+    prepared: _Prepared, index: int, sentence: str, inside: list[structure.Mention], hits: list[Hit]
+) -> None:
     """A sentence that opens with one state and then says what it did: the state may be the author of an act a
     later sentence names ("... condemned the launch")."""
     first = inside[0]
     if sentence[: first.start].strip(" \"'(“‘").split()[-1:] not in ([], ["The"], ["the"]):
         return  # not the sentence's subject position: "In Syria, ...", "Officials in Kenya ..."
-    hits = [h for h in cue_hits(sentence, [(m.start, m.end) for m in inside], lex) if h.start > first.end]
-    if hits:
-        prepared.lone_acts[index] = (first.country, {h.cue.category for h in hits})
+    after = [h for h in hits if h.start > first.end]
+    if after:
+        prepared.lone_acts[index] = (first.country, {h.cue.category for h in after})
 
 
 def _mediates(sentence: str, hits: list[Hit], roles: structure.Roles) -> bool:
