@@ -1019,31 +1019,36 @@ def _holding(
     for t in _conjuncts(token):
         out.extend(holders.of(t, as_modifier=modifier))
         out.extend(holders.owned(t))
-        if not modifier and not holders.of(t) and (force or t.i in cue_roots or t.lower_ in r.owner_nouns):
-            # force against a country's things is force against the country ("shelled Eritrean posts")
-            own = holders.owned(t) + [p for c in t.children if c.dep_ in _MODIFIER for p in _modifiers(c, holders)]
-            out.extend(own)
-            if own and not force:
-                continue  # "Israel's approval of West Bank settlements" is Israel's, not the settlements'
-            for prep in t.children:
-                # "the websites of Georgia"; for force, also where the things are ("targets in Syria's north"),
-                # and what a sanction falls on ("duties on American soybeans", "$200 billion of Chinese goods")
-                word = prep.lower_
-                # the object's own act may be one of force ("retaliated with duties on American soybeans")
-                forceful = force or (t.i in cue_roots and cue_roots[t.i].cue.quad == 4 and not cue_roots[t.i].cue.weak)
-                aimed = forceful and (word in r.locative_preps or (word in _AIMED and t.i in cue_roots))
-                if prep.dep_ == "prep" and (word == "of" or aimed):
-                    for o in prep.children:
-                        if o.dep_ == "pobj":
-                            out.extend(holders.of(o))
-                            out.extend(holders.owned(o))
-                            out.extend(p for c in o.children if c.dep_ in _MODIFIER for p in _modifiers(c, holders))
-                            if forceful and not holders.of(o) and not holders.owned(o):
-                                out.extend(_quantity_of(o, holders))
+        if modifier or holders.of(t) or not (force or t.i in cue_roots or t.lower_ in r.owner_nouns):
+            continue
+        # force against a country's things is force against the country ("shelled Eritrean posts")
+        modifying = [p for c in t.children if c.dep_ in _MODIFIER for p in _modifiers(c, holders)]
+        out.extend(modifying)
+        if (modifying or holders.owned(t)) and not force:
+            continue  # "Israel's approval of West Bank settlements" is Israel's, not the settlements'
+        # "the websites of Georgia"; for force, also where the things are ("targets in Syria's north"), and what a
+        # sanction falls on, the object's own act being one of force too ("retaliated with duties on American
+        # soybeans", "$200 billion of Chinese goods")
+        act = cue_roots.get(t.i)
+        forceful = force or (act is not None and act.cue.quad == 4 and not act.cue.weak)
+        for prep in t.children:
+            word = prep.lower_
+            aimed = forceful and (word in r.locative_preps or (word in _AIMED and act is not None))
+            if prep.dep_ == "prep" and (word == "of" or aimed):
+                for o in prep.children:
+                    if o.dep_ == "pobj":
+                        held = _noun_parties(o, holders)
+                        out.extend(held if held or not forceful else _quantity_of(o, holders))
     return out
 
 
 _AIMED = frozenset({"on", "against"})
+
+
+def _noun_parties(noun: Any, holders: _Holders) -> list[Party]:
+    """What a noun stands for: its own parties, its owner's, its modifiers' ("Chinese goods", "Iran's ports")."""
+    modifying = [p for c in noun.children if c.dep_ in _MODIFIER for p in _modifiers(c, holders)]
+    return holders.of(noun) + holders.owned(noun) + modifying
 
 
 def _quantity_of(token: Any, holders: _Holders) -> list[Party]:
@@ -1052,11 +1057,7 @@ def _quantity_of(token: Any, holders: _Holders) -> list[Party]:
         if prep.dep_ == "prep" and prep.lower_ == "of":
             for o in prep.children:
                 if o.dep_ == "pobj":
-                    return (
-                        holders.of(o)
-                        + holders.owned(o)
-                        + [p for c in o.children if c.dep_ in _MODIFIER for p in _modifiers(c, holders)]
-                    )
+                    return _noun_parties(o, holders)
     return []
 
 
