@@ -253,12 +253,7 @@ def read(
             # "Thai and Cambodian troops traded fire. Malaysia offered to mediate.": the pair related just before
             mutual = sorted(p.country for p in holders.resolve(f"{ACT_REFERENCE}*:{doc[root].text}", doc[root].idx))
         made = Act(_scoped(doc[root], silent[root]), [], indirect=True)
-        for mediator in _unique(mediators):
-            for c in mutual:
-                if c != mediator.country:
-                    pair = (mediator.country, c) if mediator.country < c else (c, mediator.country)
-                    made.pairs.append(pair)
-                    made.initiator[pair] = mediator.country
+        _directed(made, _unique(mediators), [Party(c) for c in mutual])
         if made.pairs:
             acts.append(made)
     # "X suspended relations with Y", "restored ties": the change is in the relationship the governing act relates
@@ -895,20 +890,7 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
     if len({p.country for p in between}) >= 2:
         _within(act, between)
     elif agents and patients:
-        for a in agents:
-            for p in patients:
-                target = p.country
-                if target == a.country and p.alternatives:
-                    target = next((c for c in p.alternatives if c != a.country), target)
-                initiator = a.country
-                if initiator == target and a.alternatives:
-                    initiator = next((c for c in a.alternatives if c != target), initiator)
-                if initiator == target:
-                    continue
-                pair = (initiator, target) if initiator < target else (target, initiator)
-                act.pairs.append(pair)
-                act.initiator[pair] = initiator
-        act.references.extend(p for p in agents + patients if p.via is not None)
+        _directed(act, agents, patients)
     elif (
         len({a.country for a in agents}) >= 2
         and not hit.cue.weak
@@ -949,6 +931,25 @@ def _asked_for(token: Any, hit: Hit, cue_roots: dict[int, Hit]) -> Hit:
 
 
 _HELP = frozenset({"AID", "COOPERATE", "SUPPORT", "AGREE", "CONSULT"})
+
+
+def _directed(act: Act, agents: list[Party], patients: list[Party]) -> None:
+    """Each agent toward each patient, in that direction (a reference that stood for the agent's own country
+    tries its next reading)."""
+    for a in agents:
+        for p in patients:
+            target = p.country
+            if target == a.country and p.alternatives:
+                target = next((c for c in p.alternatives if c != a.country), target)
+            initiator = a.country
+            if initiator == target and a.alternatives:
+                initiator = next((c for c in a.alternatives if c != target), initiator)
+            if initiator == target:
+                continue
+            pair = (initiator, target) if initiator < target else (target, initiator)
+            act.pairs.append(pair)
+            act.initiator[pair] = initiator
+    act.references.extend(p for p in agents + patients if p.via is not None)
 
 
 def _preceding_coordination(token: Any, holders: _Holders) -> list[Party]:
