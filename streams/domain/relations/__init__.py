@@ -303,26 +303,26 @@ def _resolver(
             out.extend(m for m in reversed(inside) if actors is None or m.start in actors)
         return out
 
+    def authors(category: str | None, text: str) -> list[structure.Party]:
+        """The act related last, within the window of sentences before this one: its initiator, or both parties
+        of a mutual act, or the one state of an act of that category that related no pair."""
+        last_seen, initiators = latest
+        recent: list[tuple[int, tuple[str, ...]]] = []
+        for q in found_pairs:
+            if candidate.index - window <= last_seen[q] < candidate.index:
+                actor = initiators.get(q)
+                recent.append((last_seen[q], (actor,) if actor else q))
+        recent += [
+            (i, (country,))
+            for i, (country, categories) in p.lone_acts.items()
+            if candidate.index - window <= i < candidate.index and category in categories
+        ]
+        if not recent:
+            return []
+        _, found = max(recent, key=lambda r: r[0])
+        return [structure.Party(c, text, c) for c in found]
+
     def resolve(phrase: str, at: int) -> list[structure.Party]:
-        if phrase.startswith(structure.ACT_REFERENCE):
-            # the act related last, within the window of sentences before this one: its initiator, or both
-            # parties of a mutual act, or the one state of an act that related no pair
-            category, _, text = phrase.removeprefix(structure.ACT_REFERENCE).partition(":")
-            last_seen, initiators = latest
-            recent: list[tuple[int, tuple[str, ...]]] = []
-            for q in found_pairs:
-                if candidate.index - window <= last_seen[q] < candidate.index:
-                    actor = initiators.get(q)
-                    recent.append((last_seen[q], (actor,) if actor else q))
-            recent += [
-                (i, (country,))
-                for i, (country, categories) in p.lone_acts.items()
-                if candidate.index - window <= i < candidate.index and category in categories
-            ]
-            if not recent:
-                return []
-            _, authors = max(recent, key=lambda r: r[0])
-            return [structure.Party(c, text, c) for c in authors]
         nearest = earlier_mentions(at)
         if structure.roles().pair_references.fullmatch(phrase):
             if found_pairs:
@@ -348,4 +348,4 @@ def _resolver(
                 parties.append(structure.Party(m.country, phrase, m.text, at=here))
         return parties[:3]
 
-    return resolve
+    return structure.Resolver(resolve, authors)

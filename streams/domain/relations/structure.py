@@ -145,13 +145,17 @@ class Act:
     indirect: bool = False  # the parties came through a pronoun or an inherited subject
 
 
-# (text of the reference, character offset in the sentence) -> the parties it stands for, best first
-Resolver = Callable[[str, int], list[Party]]
+@dataclass(frozen=True)
+class Resolver:
+    """What the sentences before say a reference stands for."""
 
-# The phrase a Resolver is asked about when an act refers to an act of the sentences before ("denounced the drills"):
-# this prefix, the act's category, ":" and the words of the noun phrase. The parties are the earlier act's
-# initiator, or both parties of a mutual act.
-ACT_REFERENCE = "act: "
+    # (text of the reference, character offset in the sentence) -> the parties it stands for, best first
+    parties: Callable[[str, int], list[Party]]
+    # (category of the act named, None for any; the phrase naming it: "the drills") -> the earlier act's
+    # initiator, or both parties of a mutual one
+    authors: Callable[[str | None, str], list[Party]]
+
+
 DETERMINERS = frozenset({"the", "this", "these", "those", "such"})
 # reactions that are aimed at an earlier act's parties when their object is that act
 REACTIONS = frozenset({"SUPPORT", "ACCUSE", "REJECT", "THREATEN"})
@@ -251,7 +255,7 @@ def read(
         mutual = sorted({c for a in acts for pair in a.pairs if a.initiator.get(pair) is None for c in pair})
         if not mutual:
             # "Thai and Cambodian troops traded fire. Malaysia offered to mediate.": the pair related just before
-            mutual = sorted(p.country for p in holders.resolve(f"{ACT_REFERENCE}*:{doc[root].text}", doc[root].idx))
+            mutual = sorted(p.country for p in holders.resolve.authors(None, doc[root].text))
         made = Act(_scoped(doc[root], silent[root]), [], indirect=True)
         _directed(made, _unique(mediators), [Party(c) for c in mutual])
         if made.pairs:
@@ -572,7 +576,7 @@ class _Holders:
         for found in self.r.pair_references.finditer(text):
             phrase, at = found.group(), found.start()
             span = self.doc.char_span(at, at + len(phrase), alignment_mode="expand")
-            parties = self._parties_before(at, phrase) or self.resolve(phrase, at)
+            parties = self._parties_before(at, phrase) or self.resolve.parties(phrase, at)
             if span is not None and len(parties) >= 2:
                 self._place(span.root, parties[:2])
         for token in self.doc:
@@ -584,7 +588,7 @@ class _Holders:
             if pronoun and token.i not in self.mention_tokens:
                 if self._speaker_is_no_state(token):
                     continue
-                parties = self.resolve(token.lower_, token.idx)
+                parties = self.resolve.parties(token.lower_, token.idx)
                 if self._new_clause(parties, token):
                     parties = self._prefer_subjects(parties)
                 if parties:
@@ -1137,7 +1141,7 @@ def _earlier_act(noun: Any, holders: _Holders, cue_roots: dict[int, Hit]) -> lis
     if any(holders.of(t) or holders.of(t, as_modifier=True) or holders.owned(t) for t in noun.subtree):
         return []
     phrase = holders.doc[noun.left_edge.i : noun.i + 1].text
-    return holders.resolve(f"{ACT_REFERENCE}{cue_roots[noun.i].cue.category}:{phrase}", noun.idx)
+    return holders.resolve.authors(cue_roots[noun.i].cue.category, phrase)
 
 
 def _phrase_children(token: Any, hit: Hit) -> list[Any]:
