@@ -284,9 +284,6 @@ class TableStore:
     def pairs(self) -> Iterable[str]:
         return [key.decode() for key in self.table if not key.startswith(DRIVER_KEY)]
 
-    def states(self) -> list[PairState]:
-        return [state for pair in self.pairs() if (state := self.get(pair)) is not None]
-
     def get_clock(self, partition: int) -> event_clock.PartitionClock | None:
         stored = self.table.get(b"~clock/%d" % partition)
         return event_clock.PartitionClock.model_validate_json(stored) if stored is not None else None
