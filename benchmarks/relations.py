@@ -231,17 +231,19 @@ def speed(n: int, bodies: list[bytes]) -> None:
 
 def candidate_rule(lines: list[bytes], written_paths: list[Path]) -> None:
     """What reading sentences that name one country and a reference ("its", "the two countries", "the
-    strikes") costs and gives: candidates parsed per article body and bodies per second, with the rule and
-    without it, and the pairs found in the written article sets (whose relations often span sentences)."""
+    strikes", "offered to mediate") costs and gives: candidates parsed per article body and bodies per second,
+    with the rules and without them, and the pairs found in the written article sets (whose relations often span
+    sentences)."""
     import streams.domain.relations as relations
 
     rows = [json.loads(line) for path in written_paths for line in path.read_text("utf-8").splitlines() if line]
     written_lines = [_written_event(r) for r in rows]
-    refers, names_act = relations._refers, relations._names_act
+    rules = ("_refers", "_names_act", "_mediates")  # every way a sentence naming one country becomes a candidate
+    kept = {rule: getattr(relations, rule) for rule in rules}
     for name, off in (("with references", False), ("two countries only", True)):
         if off:
-            relations._refers = lambda *_args: False  # type: ignore[assignment]
-            relations._names_act = lambda *_args: False  # type: ignore[assignment]
+            for rule in rules:
+                setattr(relations, rule, lambda *_args: False)
         try:
             before = relation_parser.stats.sentences
             started = time.perf_counter()
@@ -250,7 +252,8 @@ def candidate_rule(lines: list[bytes], written_paths: list[Path]) -> None:
             parsed = relation_parser.stats.sentences - before
             got = {a.article_id: {rel.pair for rel in a.relations} for a in analyze_batched(written_lines)}
         finally:
-            relations._refers, relations._names_act = refers, names_act
+            for rule, kept_rule in kept.items():
+                setattr(relations, rule, kept_rule)
         line = f"  candidate rule, {name:18s}: {parsed / len(lines):.2f} parsed sentences per article body, "
         line += f"{len(lines) / elapsed:.0f} bodies/s"
         if rows:
