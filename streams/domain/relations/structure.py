@@ -63,6 +63,12 @@ class Roles:
     market_demand_words: frozenset[str]
     mediation_words: frozenset[str]
     people_nouns: frozenset[str]
+    multitudes: frozenset[str]
+    envoys: frozenset[str]
+    finding_verbs: frozenset[str]
+    reporting_verbs: frozenset[str]
+    swap_verbs: frozenset[str]
+    transit_preps: frozenset[str]
     intensifiers: dict[str, float]
     senses: dict[str, dict[str, tuple[str, float, int]]]
 
@@ -98,6 +104,12 @@ def roles() -> Roles:
         market_demand_words=frozenset(raw["market_demand_words"]),
         mediation_words=frozenset(raw["mediation_words"]),
         people_nouns=frozenset(raw["people_nouns"]),
+        multitudes=frozenset(raw["multitudes"]),
+        envoys=frozenset(raw["envoys"]),
+        finding_verbs=frozenset(raw["finding_verbs"]),
+        reporting_verbs=frozenset(raw["reporting_verbs"]),
+        swap_verbs=frozenset(raw["swap_verbs"]),
+        transit_preps=frozenset(raw["transit_preps"]),
         intensifiers={k: float(v) for k, v in raw["intensifiers"].items()},
         senses={
             cue: {obj: (str(s[0]), float(s[1]), int(s[2])) for obj, s in table.items()}
@@ -438,7 +450,6 @@ def _each_its_own_subject(a: Any, b: Any) -> bool:
 
 
 _CONTRAST = frozenset({"while", "whereas", "although", "though"})
-_TRANSIT = frozenset({"through", "across", "beyond"})
 
 
 def _argument(token: Any, holders: _Holders, r: Roles, *, force: bool = False) -> bool:
@@ -758,10 +769,7 @@ def _people(span: Any) -> bool:
     if any(c.dep_ == "nummod" for c in root.children):
         return True
     head = root.head
-    return root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in _MULTITUDES
-
-
-_MULTITUDES = frozenset({"thousands", "millions", "hundreds", "dozens", "tens", "scores", "number", "numbers"})
+    return root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in roles().multitudes
 
 
 def _dateline(doc: Any, span: Any, m: Mention) -> bool:
@@ -823,7 +831,7 @@ def _sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | N
         return None  # the diplomatic sense is plural ("ties"); "a tie" is a draw or a link
     if surface in {"sign", "signs"} and any(c.dep_ in {"det", "amod", "compound"} for c in token.children):
         return None  # "a new border sign", "road signs": a signpost, not signing
-    if surface.startswith("recall") and not objects & _ENVOYS:
+    if surface.startswith("recall") and not objects & r.envoys:
         return None  # a state recalls its envoys; "recalled the war", "recalled cars" are no act between states
     if surface == "settlements":
         return None  # places people settle ("new West Bank settlements"); an agreement is "a settlement"
@@ -836,18 +844,9 @@ def _sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | N
     return hit
 
 
-# verbs that state a finding: like "said", they make a hostile act they report an accusation by their subject
-_FINDINGS = frozenset(
-    {"found", "finds", "concluded", "ruled", "claimed", "claims", "alleged", "insisted", "determined"}
-)
-_ENVOYS = frozenset({"ambassador", "ambassadors", "envoy", "envoys", "diplomat", "diplomats", "chargé", "consul"})
-_REPORTING = frozenset({"reported", "reports", "report", "reporting", "quoted", "cited", "citing"})
-_SWAPS = frozenset({"traded", "trading", "trades", "swapped", "exchange", "exchanged", "exchanges", "exchanging"})
-
-
 def _trade_of(token: Any, r: Roles) -> bool:
     """ "Traded fire", "swapped prisoners": a verb of trade whose object gives an exchange its sense."""
-    return token.lower_ in _SWAPS and any(
+    return token.lower_ in r.swap_verbs and any(
         c.dep_ == "dobj" and c.lower_ in r.senses.get("exchange", {}) for c in token.children
     )
 
@@ -872,7 +871,9 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
             and hit.score < 0
             and token.dep_ == "ccomp"
             and token.head.i not in cue_roots
-            and (token.head.lower_ in _FINDINGS or "speech" in lexicon().roles.get(token.head.lower_, frozenset()))
+            and (
+                token.head.lower_ in r.finding_verbs or "speech" in lexicon().roles.get(token.head.lower_, frozenset())
+            )
         ):
             # "X said Y had interfered": a hostile act reported by another state is aimed at the one reporting it
             speaker = _subjects(token.head, holders, cue_roots, r)
@@ -1180,7 +1181,7 @@ def _prep(
         elif word in r.list_preps:
             continue
         elif word in r.locative_preps:
-            if force or (material and word not in _TRANSIT):  # gas sent "through Ukraine" is not sent to it
+            if force or (material and word not in r.transit_preps):  # gas sent "through Ukraine" is not sent to it
                 patients += held
         elif word == "by":
             agents += held
@@ -1230,7 +1231,7 @@ def _inherited(
         light = (
             t.dep_ in _LIGHT_OBJECT | {"prep"}
             and (head.i not in cue_roots or cue_roots[head.i].cue.weak)
-            and head.lower_ not in _REPORTING
+            and head.lower_ not in r.reporting_verbs
         )
         # "X met Y after signing a treaty": a participle after a preposition shares the clause's subject
         adjunct = t.dep_ == "prep" and token.dep_ == "pcomp"
