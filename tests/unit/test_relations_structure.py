@@ -812,3 +812,56 @@ def test_co_agents_of_a_self_reported_change_are_no_pair() -> None:
     found = pairs("Mali, Burkina Faso and Niger recall envoys from Algeria after a drone downing")
     assert set(found) == {"BFA-DZA", "DZA-MLI", "DZA-NER"}
     assert pairs("Ties between Egypt and Sudan have cooled.")["EGY-SDN"].trend == "cooling"
+
+
+# An act named as what a state condemns, rejects or threatens to answer is reported as done, by its own author;
+# the refusal or the threat in the words before belongs to the verb they precede.
+REACTED_TO_ACTS = [
+    ("Serbia declined to condemn Moscow's annexation of Ukrainian regions.", "RUS-UKR", "conflict", "RUS"),
+    ("Pretoria refused to criticise Russia's invasion of Ukraine.", "RUS-UKR", "conflict", "RUS"),
+    ("Cuba did not denounce the blockade that Israel imposed on Gaza.", "ISR-PSE", "conflict", "ISR"),
+    (
+        "Pyongyang threatened to retaliate against the joint drills that Japan and the United States held.",
+        "JPN-USA",
+        "cooperation",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "polarity", "initiator"), REACTED_TO_ACTS)
+def test_an_act_reacted_to_is_reported_as_done(text: str, pair: str, polarity: str, initiator: str | None) -> None:
+    found = pairs(text)
+    assert found[pair].polarity == polarity
+    assert found[pair].initiator == initiator
+
+
+# Condemning an attack on a country is no act against that country: the reaction is to the attack's author.
+REACTIONS_TO_AN_ATTACK_ON_A_THIRD = [
+    "Brazil condemned the attack on Ukraine.",
+    "Mexico strongly condemned the bombing of a school in Syria.",
+    "Indonesia protested against the strikes on Lebanon.",
+    "Argentina did not condemn Russia over the war in Ukraine.",
+]
+
+
+@pytest.mark.parametrize("text", REACTIONS_TO_AN_ATTACK_ON_A_THIRD)
+def test_a_reaction_to_an_attack_is_not_aimed_at_its_victim(text: str) -> None:
+    victim = next(code for name, code in (("Ukraine", "UKR"), ("Syria", "SYR"), ("Lebanon", "LBN")) if name in text)
+    assert not [pair for pair, r in pairs(text).items() if victim in pair.split("-") and "RUS" not in pair]
+
+
+# Who did the act a reaction is aimed at, named by a complement of the act: "from", "by", "that X did".
+AUTHORS_OF_THE_ACT_REACTED_TO = [
+    ("Tehran rejected a demand from Washington to halt enrichment.", "IRN-USA", "IRN"),
+    ("Chile condemned the naval exercises held by Russia and Venezuela.", "CHL-RUS", "CHL"),
+    ("Peru protested against the decision taken by Bolivia.", "BOL-PER", "PER"),
+    ("Seoul denounced the missile launch that North Korea conducted on Sunday.", "KOR-PRK", "KOR"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "initiator"), AUTHORS_OF_THE_ACT_REACTED_TO)
+def test_a_reaction_is_aimed_at_the_author_of_the_act(text: str, pair: str, initiator: str) -> None:
+    found = pairs(text)
+    assert found[pair].polarity == "conflict"
+    assert found[pair].initiator == initiator

@@ -26,6 +26,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from streams.domain.countries.trie import normalise
 from streams.domain.relations.analysis import Hit, is_modal, rescoped
 from streams.domain.relations.lexicon import lexicon
 
@@ -203,6 +204,7 @@ def read(
             cue_roots[span.root.i] = hit
         else:
             cue_roots[span.root.i] = hit
+    _reacted_to_as_reported(doc, cue_roots)
     holders = _Holders(doc, r, resolve)
     holders.cues = cue_roots
     spans = [doc.char_span(m.start, m.end, alignment_mode="expand") for m in mentions]
@@ -217,7 +219,7 @@ def read(
         # A vague verb with an act for its object is a light verb: "sent a message", "provided support" say
         # what the object says (and the object takes the verb's subject and objects)
         if (
-            hit.cue.weak
+            _vague(hit)
             and not _trade_of(doc[root], r)
             and any(
                 c.dep_ in {"dobj", "pobj"} and c.i in cue_roots and not cue_roots[c.i].cue.weak
@@ -250,8 +252,15 @@ def read(
     # one, the talks do), with the governor as its light verb.
     governors = {i: h for i, h in cue_roots.items() if i not in silent}
     for root, hit in silent.items():
-        governor = silent.get(doc[root].head.i)
-        if governor is not None:
+        governor = silent.get(doc[root].head.i) if doc[root].head.i != root else None
+        # what a reaction reacts to is not done by the one reacting ("condemned the attack on Ukraine")
+        reacted = (
+            governor is not None
+            and governor.cue.category in REACTIONS
+            and _reacting_to(doc[root]) is not None
+            and not governor.cue.pattern.startswith(("violat", "breach"))  # breaking an agreement binds its parties
+        )
+        if governor is not None and not reacted:
             act = _act(doc[root], hit, holders, governors, r)
             if act is not None and act.pairs:
                 if governor.score < 0 < act.hit.score:
@@ -288,10 +297,59 @@ def read(
         and i not in senseless
         and not (year is not None and _dated_before(doc[i], year - r.history_years))
     }
-    acts.extend(_on_paths(doc, holders, unread, {p for a in acts for p in a.pairs}, r))
+    read_roots = {i for i, h in cue_roots.items() if h in {a.hit for a in acts}}
+    acts.extend(_on_paths(doc, holders, unread, {p for a in acts for p in a.pairs}, r, read_roots))
     if not acts:
         acts.extend(_two_actors(doc, holders, unread, r, year))
     return Reading(acts, holders.actor_starts)
+
+
+# what the words before a cue make of it ("refused to", "threatened to") that belongs to the verb they precede
+_WORD_MODALS = ("not ", "threat:", "intent:", "possible:", "request:", "demand:")
+
+
+def _reacting_to(token: Any) -> Any:
+    """The verb whose object the token is as what a reaction is aimed at: "condemned the strikes", "protested
+    against the seizure" (not the instrument: "retaliated with tariffs")."""
+    if token.dep_ == "dobj":
+        return token.head
+    if token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.lower_ in _REACTION_PREPS:
+        return token.head.head
+    return None
+
+
+def _reacted_to(token: Any, cue_roots: dict[int, Hit]) -> bool:
+    """Whether the token names what a condemnation, a rejection or a threat is aimed at."""
+    governor = _reacting_to(token)
+    return (
+        governor is not None
+        and governor.i in cue_roots
+        and cue_roots[governor.i].cue.category in REACTIONS - {"SUPPORT"}
+        and cue_roots[governor.i].start < token.idx
+    )
+
+
+def _vague(hit: Hit) -> bool:
+    """A vague word ("sent", "provided"): light before an object that names the act. A cue the words before
+    refuse or hedge ("did not condemn") is weak for pooling but still the verb of its clause."""
+    return hit.cue.weak and not hit.label.startswith(_WORD_MODALS)
+
+
+def _reacted_to_as_reported(doc: Any, cue_roots: dict[int, Hit]) -> None:
+    """ "refused to condemn Moscow's invasion", "threatened to retaliate against the drills": a refusal or a
+    threat the words before show belongs to the verb it precedes; an act named as what that verb reacts to is
+    reported as done, with its own sense (the invasion happened, the drills are held)."""
+    for i, hit in list(cue_roots.items()):
+        token = doc[i]
+        if not hit.label.startswith(_WORD_MODALS):
+            continue
+        # a pledge or a welcome is no reaction of this kind: "pledged investment" is an intent to invest
+        if not _reacted_to(token, cue_roots):
+            continue
+        surface = doc.text[hit.start : hit.end].lower()
+        cue = lexicon().cues.get(surface) or lexicon().cues.get(normalise(surface))
+        if cue is not None:
+            cue_roots[i] = Hit(hit.start, hit.end, cue, cue.score, cue.quad, surface, None)
 
 
 _MAX_PATH = 5
@@ -299,11 +357,17 @@ _CLAUSE_EDGES = frozenset({"conj", "ccomp", "advcl", "parataxis", "relcl", "csub
 
 
 def _on_paths(
-    doc: Any, holders: _Holders, cue_roots: dict[int, Hit], related: set[tuple[str, str]], r: Roles
+    doc: Any,
+    holders: _Holders,
+    cue_roots: dict[int, Hit],
+    related: set[tuple[str, str]],
+    r: Roles,
+    read_roots: set[int],
 ) -> list[Act]:
     """Two actors that no cue took as its arguments are still related by a strong cue on the dependency path
     between them ("A court in X rejected the appeal of a Y citizen", "X's support for Y's bid"): the classic
-    shortest-path reading of relation extraction, counted as indirect."""
+    shortest-path reading of relation extraction, counted as indirect. Not through an act the parse did read:
+    "refused to condemn Moscow's invasion of Ukraine" relates the invasion's parties, not the refuser to Ukraine."""
     eligible: list[tuple[Any, list[Party]]] = []
     for i, parties in holders.parties.items():
         if doc[i].dep_ == "pobj" and _origin_of_people(doc[i].head, r):
@@ -323,7 +387,7 @@ def _on_paths(
             pairs = [pair for pair in pairs if pair not in related]
             if not pairs:
                 continue
-            cue = _cue_on_path(a, b, cue_roots)
+            cue = _cue_on_path(a, b, cue_roots, read_roots)
             if cue is None:
                 continue
             root = doc.char_span(cue.start, cue.end, alignment_mode="expand").root
@@ -353,7 +417,7 @@ def _ancestors(token: Any) -> list[Any]:
     return out
 
 
-def _cue_on_path(a: Any, b: Any, cue_roots: dict[int, Hit]) -> Hit | None:
+def _cue_on_path(a: Any, b: Any, cue_roots: dict[int, Hit], read_roots: set[int]) -> Hit | None:
     up_a, up_b = _ancestors(a), _ancestors(b)
     index_b = {t.i: n for n, t in enumerate(up_b)}
     for n, t in enumerate(up_a):
@@ -364,8 +428,17 @@ def _cue_on_path(a: Any, b: Any, cue_roots: dict[int, Hit]) -> Hit | None:
             path = up_a[1 : n + 1] + up_b[1:m]
             if any(x.dep_ in _CLAUSE_EDGES for x in up_a[:n] + up_b[:m]):
                 return None  # the two are in different clauses
-            strong = [cue_roots[x.i] for x in path if x.i in cue_roots and not cue_roots[x.i].cue.weak]
-            return strong[-1] if strong else None
+            if any(x.i in read_roots for x in path):
+                return None
+            strong = [x for x in path if x.i in cue_roots and not cue_roots[x.i].cue.weak]
+            # "X condemned the attack on Y": an act on the path between them relates Y to its own author, and
+            # X reacts to that act, not to Y
+            reacted = [
+                x
+                for x in strong
+                if (g := _reacting_to(x)) is not None and g.i in cue_roots and cue_roots[g.i].cue.category in REACTIONS
+            ]
+            return cue_roots[strong[-1].i] if strong and not reacted else None
     return None
 
 
@@ -418,7 +491,24 @@ def _two_actors(doc: Any, holders: _Holders, cues: dict[int, Hit], r: Roles, yea
     if _coordinated(ta, tb) or _each_its_own_subject(ta, tb):
         return []
     i = min(strong, key=lambda k: _distance(doc[k], ta) + _distance(doc[k], tb))
+    if _reacted_act_between(doc, i, strong, (ta, tb)):
+        return []
     return [Act(strong[i], [(a, b)], {(a, b): None}, [], True)]
+
+
+def _reacted_act_between(doc: Any, i: int, strong: dict[int, Hit], actors: tuple[Any, Any]) -> bool:
+    """ "China protested against the strikes on Syria": one actor lies inside an act that the reaction's cue
+    governs; the reaction is to that act's author, not to the actor."""
+    if strong[i].cue.category not in REACTIONS:
+        return False
+    for k in strong:
+        governor = _reacting_to(doc[k])
+        if k == i or governor is None or governor.i != i:
+            continue
+        inside = {t.i for t in doc[k].subtree}
+        if any(t.i in inside for t in actors):
+            return True
+    return False
 
 
 def _described_change(token: Any) -> bool:
@@ -890,7 +980,7 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
             agents, extra = inherited
             patients = patients or extra
             indirect = True
-    hit = _scoped(token, _asked_for(token, _scaled(token, hit, r), cue_roots))
+    hit = _scoped(token, _asked_for(token, _scaled(token, hit, r), cue_roots), reported=_reacted_to(token, cue_roots))
     act = Act(hit, [], indirect=indirect)
     if len({p.country for p in between}) >= 2:
         _within(act, between)
@@ -1017,10 +1107,18 @@ def _conjuncts(token: Any) -> list[Any]:
 
 
 def _holding(
-    token: Any, holders: _Holders, cue_roots: dict[int, Hit], r: Roles, *, modifier: bool, force: bool = False
+    token: Any,
+    holders: _Holders,
+    cue_roots: dict[int, Hit],
+    r: Roles,
+    *,
+    modifier: bool,
+    force: bool = False,
+    reaction: bool = False,
 ) -> list[Party]:
     """The parties an argument token stands for: its own, its conjuncts', the owner of a policy, or the agent of
-    an act it names ("condemned Russia's strikes": the strikes' author is the one condemned)."""
+    an act it names ("condemned Russia's strikes": the strikes' author is the one condemned). For a `reaction`,
+    an act's target or place is not the one reacted to ("condemned the war in Ukraine")."""
     out: list[Party] = []
     for t in _conjuncts(token):
         out.extend(holders.of(t, as_modifier=modifier))
@@ -1029,6 +1127,9 @@ def _holding(
             continue
         # force against a country's things is force against the country ("shelled Eritrean posts")
         modifying = [p for c in t.children if c.dep_ in _MODIFIER for p in _modifiers(c, holders)]
+        if t.i in cue_roots:
+            # "rejected a call from Washington", "condemned the drills held by X and Y"
+            modifying += _authors_of(t, holders, cue_roots, r)
         out.extend(modifying)
         if (modifying or holders.owned(t)) and not force:
             continue  # "Israel's approval of West Bank settlements" is Israel's, not the settlements'
@@ -1036,7 +1137,7 @@ def _holding(
         # sanction falls on, the object's own act being one of force too ("retaliated with duties on American
         # soybeans", "$200 billion of Chinese goods")
         act = cue_roots.get(t.i)
-        forceful = force or (act is not None and act.cue.quad == 4 and not act.cue.weak)
+        forceful = force or (act is not None and act.cue.quad == 4 and not act.cue.weak and not reaction)
         for prep in t.children:
             word = prep.lower_
             aimed = forceful and (word in r.locative_preps or (word in _AIMED and act is not None))
@@ -1049,6 +1150,30 @@ def _holding(
 
 
 _AIMED = frozenset({"on", "against"})
+
+
+_AUTHOR_PREPS = frozenset({"by", "from"})
+
+
+def _authors_of(noun: Any, holders: _Holders, cue_roots: dict[int, Hit], r: Roles) -> list[Party]:
+    """Who did the act a noun names, when a complement says so: "a call from X", "strikes by X", "the drills
+    held by X", "the exercises that X and Y began" (a relative clause whose object is the noun)."""
+    objects: list[Any] = []
+    found: list[Party] = []
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ in _AUTHOR_PREPS and not _origin_of_people(c, r):
+            objects += [o for o in c.children if o.dep_ == "pobj"]
+        elif c.dep_ == "acl":
+            objects += [o for a in c.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"]
+        elif (
+            c.dep_ == "relcl"
+            and c.i not in cue_roots
+            and any(x.dep_ == "dobj" and x.lower_ in {"that", "which"} for x in c.children)
+        ):
+            found += _subjects(c, holders, cue_roots, r)  # the relative pronoun is the object: the subject acted
+    for o in objects:
+        found += _holding(o, holders, cue_roots, r, modifier=False)
+    return _unique(found)
 
 
 def _noun_parties(noun: Any, holders: _Holders) -> list[Party]:
@@ -1101,10 +1226,13 @@ def _arguments(
                 # arresting or jailing people is done to them, not to their state ("arrested two Australian
                 # nationals"); force against a country's things is force against it ("shelled Eritrean posts")
                 held_force = force and not (hit.cue.category == "COERCE" and c.lower_ in r.people_nouns)
-                patients += _holding(c, holders, cue_roots, r, modifier=False, force=held_force)
+                patients += _holding(
+                    c, holders, cue_roots, r, modifier=False, force=held_force, reaction=hit.cue.category in REACTIONS
+                )
                 patients += holders.posts.get(c.i, [])
                 if not patients and dep == "dobj" and hit.cue.category in REACTIONS:
-                    patients += _earlier_act(c, holders, cue_roots)
+                    # "condemned the drills" (the act reported before), "rejected the proposal made by Iran"
+                    patients += _earlier_act(c, holders, cue_roots) or _authors_of(c, holders, cue_roots, r)
                 if dep == "dobj":
                     # "signed a deal with Y": the object's complements name the other party; of an object that is
                     # itself an act ("condemned the attack on Z") only a partner does, not the act's own target
@@ -1120,15 +1248,30 @@ def _arguments(
             got_agents, got_patients, got_between = _prep(c, hit, holders, cue_roots, r, force, material)
             if not got_patients and hit.cue.category in REACTIONS and c.lower_ in _REACTION_PREPS:
                 # "protested against the seizure", "angry over the expulsions"
-                got_patients = [p for o in c.children if o.dep_ == "pobj" for p in _earlier_act(o, holders, cue_roots)]
+                got_patients = [
+                    p
+                    for o in c.children
+                    if o.dep_ == "pobj"
+                    for p in _earlier_act(o, holders, cue_roots) or _authors_of(o, holders, cue_roots, r)
+                ]
             agents += got_agents
             patients += got_patients
             between += got_between
         elif dep in _MODIFIER and not hit.cue.weak:
             # "Russian strikes", "Japan's protest"; a vague noun ("Syrian refugees", "U.S. exports") names no act
             agents += holders.of(c, as_modifier=True)
+        elif dep in {"acl", "relcl"} and not hit.cue.weak:
+            found = _authors_of(token, holders, cue_roots, r)
+            agents += [p for p in found if p not in agents]
+            if found and dep == "relcl":
+                # "the blockade that Israel imposed on Gaza": the clause's verb is the noun's light verb
+                for prep in c.children:
+                    if prep.dep_ == "prep":
+                        patients += _prep(prep, hit, holders, cue_roots, r, force, material)[1]
         elif dep == "dobj":
             patients += _holding(c, holders, cue_roots, r, modifier=False)
+    if not agents and not hit.cue.weak:
+        agents += holders.owned(token)  # "Moscow's annexation of ..."
     return _unique(agents), _unique(patients), _unique(between)
 
 
@@ -1170,7 +1313,15 @@ def _prep(
     for o in prep.children:
         if o.dep_ != "pobj":
             continue
-        held = _holding(o, holders, cue_roots, r, modifier=False, force=force and word not in r.between_preps)
+        held = _holding(
+            o,
+            holders,
+            cue_roots,
+            r,
+            modifier=False,
+            force=force and word not in r.between_preps,
+            reaction=hit.cue.category in REACTIONS and word in _REACTION_PREPS,
+        )
         if not held and hit.score < 0:
             # "lodged a complaint with the WTO against Japan": "against" names the target wherever it hangs
             for c in o.children:
@@ -1230,7 +1381,7 @@ def _inherited(
         # light: who reports exports does not export ("state media reported record exports to Germany")
         light = (
             t.dep_ in _LIGHT_OBJECT | {"prep"}
-            and (head.i not in cue_roots or cue_roots[head.i].cue.weak)
+            and (head.i not in cue_roots or _vague(cue_roots[head.i]))
             and head.lower_ not in r.reporting_verbs
         )
         # "X met Y after signing a treaty": a participle after a preposition shares the clause's subject
@@ -1274,7 +1425,7 @@ def _inherited(
     return None
 
 
-def _scoped(token: Any, hit: Hit) -> Hit:
+def _scoped(token: Any, hit: Hit, *, reported: bool = False) -> Hit:
     """Negation and condition as the parse scopes them: a `neg` on the cue or on the verb whose object it is
     ("did not sign the deal" when the words before the cue do not show it), an "if"/"unless" clause on it
     ("will send troops unless the crisis ends")."""
@@ -1282,7 +1433,8 @@ def _scoped(token: Any, hit: Hit) -> Hit:
         return hit
     if token.dep_ in {"nsubj", "nsubjpass"} and token.head.lower_ in roles().ending_verbs:
         return rescoped(hit, "reversal")  # "the offensive would end", "the truce collapsed"
-    scope = [token] + ([token.head] if token.dep_ in {"dobj", "xcomp", "pobj"} else [])
+    # "did not condemn the blockade": the negation of a reaction is not the negation of what it reacts to
+    scope = [token] + ([token.head] if token.dep_ in {"dobj", "xcomp", "pobj"} and not reported else [])
     negations = [
         c
         for t in scope
