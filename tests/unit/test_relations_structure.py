@@ -865,3 +865,36 @@ def test_a_reaction_is_aimed_at_the_author_of_the_act(text: str, pair: str, init
     found = pairs(text)
     assert found[pair].polarity == "conflict"
     assert found[pair].initiator == initiator
+
+
+# "Russian air and missile strikes on Kyiv": the nationality before a coordination of act nouns is the author of
+# each, and a complement the parse hangs on the first noun is the act's.
+COORDINATED_ACT_NOUNS = [
+    ("Russian air and missile strikes on Kyiv killed five people.", "RUS-UKR", "RUS"),
+    ("Israeli air and artillery strikes on Lebanon continued overnight.", "ISR-LBN", "ISR"),
+    ("Saudi air and drone strikes on Yemen resumed on Friday.", "SAU-YEM", "SAU"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "initiator"), COORDINATED_ACT_NOUNS)
+def test_a_coordination_of_act_nouns_shares_its_author(text: str, pair: str, initiator: str) -> None:
+    found = pairs(text)
+    assert found[pair].polarity == "conflict"
+    assert found[pair].initiator == initiator
+
+
+# Harassing or ramming another state's vessels is coercion; harassing a private person is no act between states.
+HARASSMENT = [
+    ("Chinese coast guard vessels harassed Philippine ships near the shoal.", "CHN-PHL"),
+    ("A Chinese vessel rammed a Vietnamese patrol boat.", "CHN-VNM"),
+    ("Russian jets harassed a Norwegian surveillance aircraft over the Barents Sea.", "NOR-RUS"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair"), HARASSMENT)
+def test_harassing_a_states_vessels_is_coercion(text: str, pair: str) -> None:
+    assert pairs(text)[pair].polarity == "conflict"
+
+
+def test_harassing_a_player_is_no_relation() -> None:
+    assert pairs("Fans harassed the Brazilian striker after the match in Lisbon.") == {}

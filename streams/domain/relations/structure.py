@@ -1209,7 +1209,7 @@ def _arguments(
     force = hit.cue.quad == 4 and not hit.cue.weak
     # material acts are done in a place ("aid in Iraq", "troops deployed in Syria"); words, at a venue
     material = hit.cue.quad in (2, 4)
-    children = _phrase_children(token, hit)
+    children = _phrase_children(token, hit) + _shared_with_first_conjunct(token, hit)
     for c in children:
         dep = c.dep_
         if dep in _SUBJECT:
@@ -1258,8 +1258,9 @@ def _arguments(
             patients += got_patients
             between += got_between
         elif dep in _MODIFIER and not hit.cue.weak:
-            # "Russian strikes", "Japan's protest"; a vague noun ("Syrian refugees", "U.S. exports") names no act
-            agents += holders.of(c, as_modifier=True)
+            # "Russian strikes", "Japan's protest", "Saudi air and drone strikes"; a vague noun ("Syrian
+            # refugees", "U.S. exports") names no act
+            agents += _modifiers(c, holders)
         elif dep in {"acl", "relcl"} and not hit.cue.weak:
             found = _authors_of(token, holders, cue_roots, r)
             agents += [p for p in found if p not in agents]
@@ -1273,6 +1274,20 @@ def _arguments(
     if not agents and not hit.cue.weak:
         agents += holders.owned(token)  # "Moscow's annexation of ..."
     return _unique(agents), _unique(patients), _unique(between)
+
+
+def _shared_with_first_conjunct(token: Any, hit: Hit) -> list[Any]:
+    """ "Russian air and missile strikes on Kyiv": the small parser makes "air" the head and the act noun its
+    conjunct; the modifiers before the first conjunct, and a complement the parse hung on it, are the act's."""
+    head = token.head
+    if token.dep_ != "conj" or hit.cue.weak or head.i > token.i or head.dep_ in _CLAUSE_HEADS:
+        return []
+    if any(c.dep_ == "det" for c in token.children) or token.i - head.i > 4:
+        return []  # "Russian strikes and the sanctions ..." is two phrases
+    own = {c.dep_ for c in token.children}
+    return [
+        c for c in head.children if (c.dep_ in _MODIFIER and c.i < head.i) or (c.dep_ == "prep" and "prep" not in own)
+    ]
 
 
 def _earlier_act(noun: Any, holders: _Holders, cue_roots: dict[int, Hit]) -> list[Party]:
