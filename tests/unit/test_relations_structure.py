@@ -898,3 +898,52 @@ def test_harassing_a_states_vessels_is_coercion(text: str, pair: str) -> None:
 
 def test_harassing_a_player_is_no_relation() -> None:
     assert pairs("Fans harassed the Brazilian striker after the match in Lisbon.") == {}
+
+
+# A leader who arrives somewhere for a visit or for talks visits the state the place belongs to.
+ARRIVALS_FOR_TALKS = [
+    ("Kenya's president arrived in Tanzania for a two-day state visit.", "KEN-TZA", "KEN"),
+    ("The Brazilian foreign minister flew to Beijing for talks with Chinese officials.", "BRA-CHN", "BRA"),
+    ("Ghana's president travelled to Abuja for consultations on the crisis.", "GHA-NGA", "GHA"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "initiator"), ARRIVALS_FOR_TALKS)
+def test_arriving_for_talks_is_a_visit_to_the_host(text: str, pair: str, initiator: str) -> None:
+    found = pairs(text)
+    assert found[pair].polarity == "cooperation"
+    assert found[pair].initiator == initiator
+
+
+def test_arriving_for_a_match_is_no_visit() -> None:
+    assert pairs("The French president arrived in Lisbon for the Champions League final.") == {}
+
+
+# A phrase cue that ends in a preposition takes that preposition's object: "crossed into", "fired at", "war
+# against"; closing a border with a state is a measure against it.
+PHRASES_WITH_THEIR_OBJECT = [
+    ("Ethiopian troops crossed into Sudan, officials said.", "ETH-SDN", "ETH"),
+    ("Indian troops fired at Pakistani posts overnight.", "IND-PAK", "IND"),
+    ("Turkey closed its border with Syria on Monday.", "SYR-TUR", "TUR"),
+    ("Uzbekistan shut its border with Afghanistan after the takeover.", "AFG-UZB", "UZB"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "initiator"), PHRASES_WITH_THEIR_OBJECT)
+def test_a_phrase_cue_takes_its_prepositions_object(text: str, pair: str, initiator: str) -> None:
+    found = pairs(text)
+    assert found[pair].polarity == "conflict"
+    assert found[pair].initiator == initiator
+
+
+def test_refugees_crossing_a_border_are_no_incursion() -> None:
+    assert pairs("Thousands of refugees crossed into Chad from Sudan.") == {}
+
+
+# A verb with a subject of its own that is no state passes no state down: the team tours, not the delegation.
+def test_an_act_takes_no_state_past_its_own_subject() -> None:
+    text = (
+        "A delegation of Japanese officials arrived in Seoul for a forum, and a Japanese baseball team "
+        "began a tour of Taiwan."
+    )
+    assert "JPN-TWN" not in pairs(text)

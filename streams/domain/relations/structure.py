@@ -70,6 +70,7 @@ class Roles:
     reporting_verbs: frozenset[str]
     swap_verbs: frozenset[str]
     transit_preps: frozenset[str]
+    arrival_verbs: frozenset[str]
     intensifiers: dict[str, float]
     senses: dict[str, dict[str, tuple[str, float, int]]]
 
@@ -111,6 +112,7 @@ def roles() -> Roles:
         reporting_verbs=frozenset(raw["reporting_verbs"]),
         swap_verbs=frozenset(raw["swap_verbs"]),
         transit_preps=frozenset(raw["transit_preps"]),
+        arrival_verbs=frozenset(raw["arrival_verbs"]),
         intensifiers={k: float(v) for k, v in raw["intensifiers"].items()},
         senses={
             cue: {obj: (str(s[0]), float(s[1]), int(s[2])) for obj, s in table.items()}
@@ -1309,7 +1311,10 @@ def _phrase_children(token: Any, hit: Hit) -> list[Any]:
     if span is None or len(span) == 1:
         return list(token.children)
     inside = {t.i for t in span}
-    return [c for t in span for c in t.children if c.i not in inside]
+    # a preposition inside the phrase ("crossed into", "fired at") brings its object as its own complement
+    preps = [t for t in span if t.dep_ == "prep" and t.i != span.root.i and t.head.i in inside]
+    within = {t.i for p in preps for t in p.children}
+    return [c for t in span for c in t.children if c.i not in inside and c.i not in within] + preps
 
 
 def _prep(
@@ -1414,7 +1419,9 @@ def _inherited(
                 for o in c.children:
                     subjects += _holding(o, holders, cue_roots, r, modifier=False)
             elif c.dep_ == "prep" and c.i != t.i:
-                objects += _prep(c, hit, holders, cue_roots, r, hit.cue.quad == 4, hit.cue.quad in (2, 4))[1]
+                # "arrived in Tanzania for a state visit": where a visitor arrives for talks is the host
+                hosted = hit.cue.category == "CONSULT" and head.lower_ in r.arrival_verbs
+                objects += _prep(c, hit, holders, cue_roots, r, hit.cue.quad == 4, hit.cue.quad in (2, 4) or hosted)[1]
             elif c.dep_ == "dobj" and c.i != t.i:  # "engaged Pakistani soldiers in a firefight"
                 objects += _holding(c, holders, cue_roots, r, modifier=False, force=hit.cue.quad == 4)
             elif c.dep_ == "dative":
@@ -1431,6 +1438,8 @@ def _inherited(
                 subjects = _subjects(head.head, holders, cue_roots, r)
         if subjects:
             return _unique(subjects), _unique(objects) if light or carried else []
+        if any(c.dep_ in {"nsubj", "nsubjpass"} and not _state_noun(c, r) for c in head.children):
+            return None  # the verb has a subject of its own that is no state ("a baseball team began a tour")
         # "X is willing to withdraw": through the adjective to the copula's subject
         if head.dep_ not in {"xcomp", "conj", "advcl", "pcomp", "ccomp", "acomp"} and not light:
             return None
