@@ -947,3 +947,83 @@ def test_an_act_takes_no_state_past_its_own_subject() -> None:
         "began a tour of Taiwan."
     )
     assert "JPN-TWN" not in pairs(text)
+
+
+# A quarrel named is one both sides take part in: "X and Y are locked in a dispute".
+QUARRELS = [
+    ("Greece and Turkey are locked in a dispute over maritime borders.", "GRC-TUR"),
+    ("India and China have been embroiled in a border standoff since the spring.", "CHN-IND"),
+    ("Kenya and Somalia are caught in a feud over fishing waters.", "KEN-SOM"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair"), QUARRELS)
+def test_a_quarrel_relates_both_sides(text: str, pair: str) -> None:
+    assert pairs(text)[pair].polarity == "conflict"
+
+
+def test_a_shared_crisis_is_no_quarrel() -> None:
+    assert pairs("Egypt and Ethiopia face a water crisis as the drought deepens.") == {}
+
+
+# A relationship that falls to a low has cooled.
+FALLS_TO_A_LOW = [
+    "Ties between Canada and India plunged to a new low after the killing.",
+    "Relations between Russia and Moldova have sunk to their lowest point since independence.",
+    "Relations between Peru and Mexico plummeted after the ambassador's expulsion.",
+]
+
+
+@pytest.mark.parametrize("text", FALLS_TO_A_LOW)
+def test_a_fall_to_a_low_is_a_reported_cooling(text: str) -> None:
+    [relation] = pairs(text).values()
+    assert relation.trend == "cooling"
+
+
+def test_prices_that_plunge_report_no_cooling() -> None:
+    assert all(r.trend is None for r in pairs("Oil prices plunged as China and India cut their imports.").values())
+
+
+# Force used together with another state's forces is cooperation; the place it is used in is no party.
+FIGHTING_ALONGSIDE = [
+    ("North Korean troops are fighting alongside Russian forces in Kursk.", "PRK-RUS", "PRK"),
+    ("Rwandan soldiers fought alongside Mozambican troops against insurgents.", "MOZ-RWA", "RWA"),
+    ("Chadian troops fought alongside French forces in northern Mali.", "FRA-TCD", "TCD"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "initiator"), FIGHTING_ALONGSIDE)
+def test_fighting_alongside_is_cooperation(text: str, pair: str, initiator: str) -> None:
+    found = pairs(text)
+    assert list(found) == [pair]
+    assert found[pair].polarity == "cooperation"
+    assert found[pair].initiator == initiator
+
+
+# Ordering another state's diplomats or troops out is an expulsion; "all three" stands for the three just named.
+EXPULSIONS = [
+    ("Mali's junta ordered French troops to leave the country.", {"FRA-MLI"}),
+    (
+        "Venezuela ordered the diplomatic staff of Argentina, Chile and Peru to leave the country.",
+        {"ARG-VEN", "CHL-VEN", "PER-VEN"},
+    ),
+    (
+        "Russia expelled diplomats from Estonia, Latvia and Lithuania and accused the three Baltic states of spying.",
+        {"EST-RUS", "LTU-RUS", "LVA-RUS"},
+    ),
+    (
+        "Nicaragua seized the embassies of Spain, Italy and France and cut ties with all three.",
+        {"ESP-NIC", "FRA-NIC", "ITA-NIC"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), EXPULSIONS)
+def test_an_order_to_leave_is_an_expulsion(text: str, expected: set[str]) -> None:
+    found = pairs(text)
+    assert set(found) == expected
+    assert all(r.polarity == "conflict" for r in found.values())
+
+
+def test_people_leaving_a_country_is_no_expulsion() -> None:
+    assert pairs("Thousands of Syrians and Iraqis tried to leave the country last year.") == {}

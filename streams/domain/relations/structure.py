@@ -172,6 +172,12 @@ class Resolver:
 
 
 DETERMINERS = frozenset({"the", "this", "these", "those", "such"})
+_NUMBERS = {"three": 3, "four": 4, "five": 5, "six": 6}
+# a group named by its size, standing for as many states named just before in the same sentence
+_GROUP_REFERENCE = re.compile(
+    r"\b(?:all|the|those|these) (three|four|five|six)(?: [a-z-]+)?? (?:countries|nations|states|governments|"
+    r"capitals|neighbours|neighbors)\b|\ball (three|four|five|six)\b"
+)
 # reactions that are aimed at an earlier act's parties when their object is that act
 REACTIONS = frozenset({"SUPPORT", "ACCUSE", "REJECT", "THREATEN"})
 _REACTION_PREPS = frozenset({"against", "over", "about", "at"})
@@ -682,6 +688,17 @@ class _Holders:
             parties = self._parties_before(at, phrase) or self.resolve.parties(phrase, at)
             if span is not None and len(parties) >= 2:
                 self._place(span.root, parties[:2])
+        for found in _GROUP_REFERENCE.finditer(text):
+            # "... the staff of Argentina, Chile and Peru ... suspended relations with all three"
+            size = _NUMBERS[found.group(1) or found.group(2)]
+            span = self.doc.char_span(found.start(), found.end(), alignment_mode="expand")
+            group = [
+                ps
+                for i, ps in sorted(self.parties.items())
+                if self.doc[i].idx < found.start() and len({p.country for p in ps if p.via is None}) == size
+            ]
+            if span is not None and group:
+                self._place(span.root, [Party(p.country, found.group(), p.country) for p in group[-1]])
         for token in self.doc:
             word = token.lower_
             if word in self.r.plural_pronouns and token.i not in self.mention_tokens:
@@ -813,6 +830,10 @@ class _Holders:
                         # is acted on ("recalled its ambassador to Algeria")
                         self.posts.setdefault(governor.i, []).extend(parties)
                         return
+                    if prep == "in" and any(
+                        c.dep_ in _MODIFIER and c.i in self.mention_tokens for c in governor.children
+                    ):
+                        return  # "French forces in Mali", "Argentina's embassy in Caracas": where, not whose
                     if prep in {"of", "from", "in"}:  # "officials from Russia", "the government in Kabul"
                         self.state_marked = True
                         t = governor
@@ -973,6 +994,12 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
                 patients = speaker
     if not agents and not between and hit.cue.recip:
         agents = _preceding_coordination(token, holders)
+    allies = _alongside(token, hit, holders, cue_roots, r)
+    if allies:
+        # "North Korean troops are fighting alongside Russian forces": force used together is cooperation
+        cue = type(hit.cue)(f"{hit.cue.pattern} alongside", "COOPERATE", 6.0, 2, False, False)
+        hit = Hit(hit.start, hit.end, cue, cue.score, cue.quad, f"{hit.label} alongside", None)
+        patients, between = allies, []
     indirect = False
     own_subject = any(c.dep_ in _SUBJECT | {"nsubjpass", "agent"} for c in _phrase_children(token, hit))
     if not agents and not between and not own_subject:
@@ -1009,6 +1036,17 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
     if len(set(act.pairs)) != len(act.pairs):
         act.pairs = sorted(set(act.pairs))
     return act
+
+
+def _alongside(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: Roles) -> list[Party]:
+    """The states an act of force is done together with ("fighting alongside Russian forces")."""
+    if hit.cue.quad != 4 or hit.score > 0:
+        return []
+    found: list[Party] = []
+    for c in _phrase_children(token, hit):
+        if c.dep_ == "prep" and c.lower_ == "alongside":
+            found += [p for o in c.children if o.dep_ == "pobj" for p in _noun_parties(o, holders)]
+    return _unique(found)
 
 
 def _asked_for(token: Any, hit: Hit, cue_roots: dict[int, Hit]) -> Hit:
@@ -1437,7 +1475,10 @@ def _inherited(
                 # "X issued a statement criticising Y": the one who issued it
                 subjects = _subjects(head.head, holders, cue_roots, r)
         if subjects:
-            return _unique(subjects), _unique(objects) if light or carried else []
+            # "ordered the diplomats of X to leave the country", "gave X's envoy 48 hours to leave": the one told
+            # to leave is the one expelled
+            expelled = hit.cue.category == "SANCTION" and t.dep_ in {"xcomp", "advcl"}
+            return _unique(subjects), _unique(objects) if light or carried or expelled else []
         if any(c.dep_ in {"nsubj", "nsubjpass"} and not _state_noun(c, r) for c in head.children):
             return None  # the verb has a subject of its own that is no state ("a baseball team began a tour")
         # "X is willing to withdraw": through the adjective to the copula's subject
