@@ -1027,3 +1027,45 @@ def test_an_order_to_leave_is_an_expulsion(text: str, expected: set[str]) -> Non
 
 def test_people_leaving_a_country_is_no_expulsion() -> None:
     assert pairs("Thousands of Syrians and Iraqis tried to leave the country last year.") == {}
+
+
+# Inside a quotation, "we", "our" and "us" stand for the state of the one quoted, when that is a state.
+QUOTED_FIRST_PERSON = [
+    (
+        '"We will never accept Japan\'s claims to the islands," the Chinese foreign minister said.',
+        "CHN-JPN",
+        "conflict",
+        "CHN",
+    ),
+    (
+        'Poland\'s president said: "We will stand with Ukraine for as long as it takes."',
+        "POL-UKR",
+        "cooperation",
+        "POL",
+    ),
+    (
+        '"We are grateful to Kenya for its help," a spokesperson for the Haitian government said.',
+        "HTI-KEN",
+        "cooperation",
+        "HTI",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "polarity", "initiator"), QUOTED_FIRST_PERSON)
+def test_we_in_a_quotation_is_the_speakers_state(text: str, pair: str, polarity: str, initiator: str) -> None:
+    found = pairs(text)
+    assert found[pair].polarity == polarity
+    assert found[pair].initiator == initiator
+
+
+QUOTED_FIRST_PERSON_OF_NO_STATE = [
+    '"We love playing against Brazil," the Argentine striker said.',
+    '"We will sign the deal with Vietnam next week," the chief executive of the Korean firm said.',
+    '"We were welcomed warmly in Japan," said a Canadian tourist.',
+]
+
+
+@pytest.mark.parametrize("text", QUOTED_FIRST_PERSON_OF_NO_STATE)
+def test_we_of_a_private_speaker_is_no_state(text: str) -> None:
+    assert pairs(text) == {}

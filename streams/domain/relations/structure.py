@@ -173,6 +173,8 @@ class Resolver:
 
 DETERMINERS = frozenset({"the", "this", "these", "those", "such"})
 _NUMBERS = {"three": 3, "four": 4, "five": 5, "six": 6}
+_QUOTES = frozenset({'"', "“", "”"})
+_FIRST_PERSON_PLURAL = frozenset({"we", "our", "us", "ours"})
 # a group named by its size, standing for as many states named just before in the same sentence
 _GROUP_REFERENCE = re.compile(
     r"\b(?:all|the|those|these) (three|four|five|six)(?: [a-z-]+)?? (?:countries|nations|states|governments|"
@@ -699,6 +701,7 @@ class _Holders:
             ]
             if span is not None and group:
                 self._place(span.root, [Party(p.country, found.group(), p.country) for p in group[-1]])
+        self._quoted_first_person()
         for token in self.doc:
             word = token.lower_
             if word in self.r.plural_pronouns and token.i not in self.mention_tokens:
@@ -716,6 +719,30 @@ class _Holders:
                     # other readings only from this sentence: one from a sentence before may be a firm's origin
                     alts = tuple(p.country for p in parties[1:] if p.at >= 0)
                     self._place(token, [Party(first.country, token.text, first.antecedent, alts)])
+
+    def _quoted_first_person(self) -> None:
+        """ "'We will never accept Japan's claims,' the Chinese foreign minister said": inside a quotation, "we",
+        "our" and "us" stand for the state of the one who says it, when that speaker holds exactly one state."""
+        inside, quoted = False, []
+        for token in self.doc:
+            if token.text in _QUOTES:
+                inside = not inside if token.text == '"' else token.text in {"“", "‘"}
+            elif inside and token.lower_ in _FIRST_PERSON_PLURAL:
+                quoted.append(token)
+        if not quoted:
+            return
+        speech = [t for t in self.doc if "speech" in lexicon().roles.get(t.lower_, frozenset())]
+        speakers = {
+            p.country
+            for verb in speech
+            for c in verb.children
+            if c.dep_ == "nsubj" and c.i not in {q.i for q in quoted}
+            for p in self.of(c) + self.owned(c)
+        }
+        if len(speakers) == 1:
+            country = speakers.pop()
+            for token in quoted:
+                self._place(token, [Party(country, token.text, country)])
 
     def _speaker_is_no_state(self, pronoun: Any) -> bool:
         """ "A German carmaker said it would ...": in what a subject says, "it" is that subject; when that is a
@@ -834,7 +861,8 @@ class _Holders:
                         c.dep_ in _MODIFIER and c.i in self.mention_tokens for c in governor.children
                     ):
                         return  # "French forces in Mali", "Argentina's embassy in Caracas": where, not whose
-                    if prep in {"of", "from", "in"}:  # "officials from Russia", "the government in Kabul"
+                    spokes = prep == "for" and governor.lower_.startswith("spokes")  # "a spokesman for Kenya"
+                    if prep in {"of", "from", "in"} or spokes:  # "officials from Russia", "the government in Kabul"
                         self.state_marked = True
                         t = governor
                         continue
