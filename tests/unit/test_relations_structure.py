@@ -1069,3 +1069,18 @@ QUOTED_FIRST_PERSON_OF_NO_STATE = [
 @pytest.mark.parametrize("text", QUOTED_FIRST_PERSON_OF_NO_STATE)
 def test_we_of_a_private_speaker_is_no_state(text: str) -> None:
     assert pairs(text) == {}
+
+
+# An act of force that is the subject of a verb of no act of its own does what the verb says to its objects.
+FORCE_AS_SUBJECT = [
+    ("A Ukrainian drone attack set fire to an oil depot in Russia's Belgorod region.", "RUS-UKR", "UKR"),
+    ("Israeli strikes left 30 people dead in Gaza.", "ISR-PSE", "ISR"),
+    ("Russian shelling damaged a hospital in Ukraine's east.", "RUS-UKR", "RUS"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "initiator"), FORCE_AS_SUBJECT)
+def test_an_act_of_force_as_subject_strikes_the_verbs_objects(text: str, pair: str, initiator: str) -> None:
+    found = pairs(text)
+    assert found[pair].polarity == "conflict"
+    assert found[pair].initiator == initiator

@@ -1341,6 +1341,16 @@ def _arguments(
             patients += _holding(c, holders, cue_roots, r, modifier=False)
     if not agents and not hit.cue.weak:
         agents += holders.owned(token)  # "Moscow's annexation of ..."
+    verb = token.head
+    # "a Ukrainian drone attack set fire to a depot in Russia's Belgorod region": what the verb of an act of force
+    # does, the act does (when the verb is no act of its own)
+    plain_verb = verb.i != token.i and (verb.i not in cue_roots or _vague(cue_roots[verb.i]))
+    if force and not patients and not between and token.dep_ == "nsubj" and plain_verb:
+        for c in verb.children:
+            if c.dep_ == "dobj":
+                patients += _holding(c, holders, cue_roots, r, modifier=False, force=True)
+            elif c.dep_ == "prep" and not _origin_of_people(c, r):
+                patients += _prep(c, hit, holders, cue_roots, r, True, material)[1]
     return _unique(agents), _unique(patients), _unique(between)
 
 
