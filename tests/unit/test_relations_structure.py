@@ -1084,3 +1084,25 @@ def test_an_act_of_force_as_subject_strikes_the_verbs_objects(text: str, pair: s
     found = pairs(text)
     assert found[pair].polarity == "conflict"
     assert found[pair].initiator == initiator
+
+
+# An act that drew a reply keeps its direction: the act carries more of the article's weight than the reply.
+ACTS_AND_REPLIES = [
+    (
+        "Poland expelled three Russian diplomats on Monday over a sabotage plot. Moscow condemned the expulsions.",
+        "POL-RUS",
+        "POL",
+    ),
+    ("Chinese coast guard ships fired water cannon at a Philippine supply boat. Manila protested.", "CHN-PHL", "CHN"),
+    ("Azerbaijan shelled Armenian border posts overnight. Armenia accused Baku of provocation.", "ARM-AZE", "AZE"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "initiator"), ACTS_AND_REPLIES)
+def test_an_act_that_drew_a_reply_keeps_its_direction(text: str, pair: str, initiator: str) -> None:
+    assert pairs(text)[pair].initiator == initiator
+
+
+def test_a_mutual_act_told_in_two_sentences_has_no_direction() -> None:
+    text = "Japan and South Korea signed a defence pact in Seoul. The two countries also agreed to share intelligence."
+    assert pairs(text)["JPN-KOR"].initiator is None

@@ -146,17 +146,18 @@ def _evidence(v: Verdict, pair: Pair) -> Evidence:
 
 
 def _initiator(verdicts: list[Verdict], mass: list[float]) -> str | None:
-    """Who acted on whom, when the sentences agree on it: the direction carrying at least two thirds of the
-    mass of directed sentences, and these at least half of all the mass."""
+    """Who acted on whom, when the sentences say it: the direction carrying more than half of the mass of
+    directed sentences, and these at least a third of all the mass (a reply to an act is directed too, so
+    asking for two thirds left most acts that drew a reply without a direction)."""
     by_country: dict[str, float] = {}
     for v, m in zip(verdicts, mass, strict=True):
         if v.initiator is not None:
             by_country[v.initiator] = by_country.get(v.initiator, 0.0) + m
     directed = sum(by_country.values())
-    if not by_country or directed < 0.5 * sum(mass):
+    if not by_country or directed < sum(mass) / 3:
         return None
     best = max(by_country, key=lambda c: by_country[c])
-    return best if by_country[best] >= 2 * directed / 3 else None
+    return best if by_country[best] > directed / 2 else None
 
 
 def _quad(verdicts: list[Verdict], mass: list[float], polarity: Polarity) -> int:
