@@ -1106,3 +1106,44 @@ def test_an_act_that_drew_a_reply_keeps_its_direction(text: str, pair: str, init
 def test_a_mutual_act_told_in_two_sentences_has_no_direction() -> None:
     text = "Japan and South Korea signed a defence pact in Seoul. The two countries also agreed to share intelligence."
     assert pairs(text)["JPN-KOR"].initiator is None
+
+
+# The relationship as the subject of a verb of change is a reported change however far apart the words are; a
+# change denied or foreseen is none. "Between the neighbours" stands for the pair just related.
+LONG_DISTANCE_CHANGES = [
+    (
+        "Algeria closed its airspace to Moroccan aircraft. Relations between the two North African countries, already "
+        "strained by the dispute over Western Sahara, have deteriorated sharply over the past year.",
+        "DZA-MAR",
+        "cooling",
+    ),
+    (
+        "Thailand recalled its ambassador from Cambodia. Relations between the neighbours, which had been cordial for "
+        "most of the decade, have worsened quickly since a skirmish in May.",
+        "KHM-THA",
+        "cooling",
+    ),
+    (
+        "Kyrgyzstan and Tajikistan signed a border treaty. Ties between the two Central Asian states, shaken by deadly "
+        "clashes only three years ago, have improved markedly since then.",
+        "KGZ-TJK",
+        "warming",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "trend"), LONG_DISTANCE_CHANGES)
+def test_a_change_of_the_relationship_is_read_from_its_verb(text: str, pair: str, trend: str) -> None:
+    assert pairs(text)[pair].trend == trend
+
+
+UNREALISED_LONG_DISTANCE_CHANGES = [
+    "Japan and China met in Tokyo. Relations between the two countries, long troubled by history, could improve "
+    "if the summit succeeds.",
+    "Japan and China met in Tokyo. Relations between the two countries, long troubled by history, have not improved.",
+]
+
+
+@pytest.mark.parametrize("text", UNREALISED_LONG_DISTANCE_CHANGES)
+def test_a_change_foreseen_or_denied_is_no_trend(text: str) -> None:
+    assert pairs(text)["CHN-JPN"].trend is None

@@ -324,7 +324,8 @@ def _resolver(
 
     def resolve(phrase: str, at: int) -> list[structure.Party]:
         nearest = earlier_mentions(at)
-        if structure.roles().pair_references.fullmatch(phrase):
+        if phrase not in structure.roles().singular_pronouns and phrase not in structure.roles().personal_pronouns:
+            # not a pronoun: one of roles().pair_references ("the two countries", "between the neighbours")
             if found_pairs:
                 # the pair the article has related most often so far, the latest of equals
                 a, b = max(reversed(found_pairs), key=lambda pair: counts[pair])

@@ -221,6 +221,12 @@ def _trend_hits(lower: str, funcs: list[Func], boundaries: list[int]) -> list[Hi
     return out
 
 
+def trend_hit(start: int, end: int, surface: str, direction: str) -> Hit:
+    """A reported change of the relationship named by the word at [start, end)."""
+    cue = _TREND_CUES[direction]
+    return Hit(start, end, cue, cue.score, cue.quad, f"{surface} ({direction})", direction)
+
+
 def _trend_hit(f: Func, lower: str, direction: str) -> Hit:
     cue = _TREND_CUES[direction]
     return Hit(f.start, f.end, cue, cue.score, cue.quad, f"{lower[f.start : f.end]} ({direction})", direction)

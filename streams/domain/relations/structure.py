@@ -27,7 +27,7 @@ from importlib import resources
 from typing import Any
 
 from streams.domain.countries.trie import normalise
-from streams.domain.relations.analysis import Hit, is_modal, rescoped
+from streams.domain.relations.analysis import Hit, is_modal, rescoped, trend_hit
 from streams.domain.relations.lexicon import lexicon
 
 # Dependency labels (ClearNLP, as spaCy's English models use them).
@@ -124,7 +124,9 @@ def roles() -> Roles:
 def _pair_pattern(phrases: list[str], nouns: list[str]) -> re.Pattern[str]:
     fixed = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
     heads = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
-    return re.compile(rf"\b(?:{fixed}|(?:the two|both)(?: [a-z-]+){{0,2}}? (?:{heads}))\b")
+    # "relations between the nuclear-armed neighbours": after "between", a plural of these needs no "two"
+    between = r"(?<=between )the(?: [a-z-]+){0,2}? (?:neighbours|neighbors|rivals|allies|adversaries|foes)"
+    return re.compile(rf"\b(?:{fixed}|(?:the two|both)(?: [a-z-]+){{0,2}}? (?:{heads})|{between})\b")
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,7 @@ def read(
     r = roles()
     if not hits:
         return Reading([], set())
+    hits = hits + _parsed_changes(doc, hits)
     cue_roots: dict[int, Hit] = {}
     trends: list[tuple[int, Hit]] = []  # a reported change on a word that is also a cue ("friendship grew")
     for hit in hits:
@@ -312,6 +315,47 @@ def read(
     if not acts:
         acts.extend(_two_actors(doc, holders, unread, r, year))
     return Reading(acts, holders.actor_starts)
+
+
+_UNREALISED_AUX = frozenset({"could", "would", "may", "might", "should", "can", "will", "must", "shall"})
+
+
+def _parsed_changes(doc: Any, hits: list[Hit]) -> list[Hit]:
+    """ "Relations between the two North African countries, already strained by the conflict, have deteriorated
+    sharply": the relationship is the subject of the verb of change however many words lie between (the words
+    alone find a change only within a few words). Not a change denied, wished or foreseen ("have not improved",
+    "could improve", "pledged to strengthen ties")."""
+    roles_of = lexicon().roles
+    found: list[Hit] = []
+    for token in doc:
+        if "trend_relational" not in roles_of.get(token.lower_, ()):
+            continue
+        if token.dep_ in {"nsubj", "nsubjpass"}:
+            verb = token.head
+        else:
+            # "a new low in ties that have soured since": the relative clause says what the ties did
+            verb = next(
+                (
+                    c
+                    for c in token.children
+                    if c.dep_ == "relcl"
+                    and any(x.dep_ == "nsubj" and x.lower_ in {"that", "which"} for x in c.children)
+                ),
+                None,
+            )
+            if verb is None:
+                continue
+        kinds = roles_of.get(verb.lower_, frozenset())
+        direction = "cooling" if "trend_cooling" in kinds else "warming" if "trend_warming" in kinds else None
+        if direction is None or (verb.dep_ in {"xcomp", "relcl", "acl", "advcl"} and verb.head.i != token.i):
+            continue
+        if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in _UNREALISED_AUX) for c in verb.children):
+            continue
+        start, end = token.idx, token.idx + len(token.text)
+        if any(h.trend is not None and h.start < end and start < h.end for h in hits):
+            continue
+        found.append(trend_hit(start, end, token.lower_, direction))
+    return found
 
 
 # what the words before a cue make of it ("refused to", "threatened to") that belongs to the verb they precede
