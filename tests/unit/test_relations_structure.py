@@ -1147,3 +1147,18 @@ UNREALISED_LONG_DISTANCE_CHANGES = [
 @pytest.mark.parametrize("text", UNREALISED_LONG_DISTANCE_CHANGES)
 def test_a_change_foreseen_or_denied_is_no_trend(text: str) -> None:
     assert pairs(text)["CHN-JPN"].trend is None
+
+
+# Standing firmly with a state is support, whatever adverb sits in the phrase; so is backing its integrity.
+STANDING_WITH = [
+    ("Riyadh said it stands firmly with the State of Kuwait.", "KWT-SAU", "SAU"),
+    ("Poland stood shoulder to shoulder with Lithuania after the border incident.", "LTU-POL", "POL"),
+    ('Washington said it would "support Guyana\'s sovereignty and territorial integrity."', "GUY-USA", "USA"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "initiator"), STANDING_WITH)
+def test_standing_with_a_state_is_support(text: str, pair: str, initiator: str) -> None:
+    found = pairs(text)
+    assert found[pair].polarity == "cooperation"
+    assert found[pair].initiator == initiator

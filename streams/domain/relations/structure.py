@@ -1602,6 +1602,8 @@ def _scaled(token: Any, hit: Hit, r: Roles) -> Hit:
     factor = 1.0
     words: list[str] = []
     for c in token.children:
+        if hit.start <= c.idx < hit.end:
+            continue  # a word of the cue itself ("stands firmly with")
         if c.dep_ in {"advmod", "amod"} and c.lower_ in r.intensifiers:
             factor *= r.intensifiers[c.lower_]
             words.append(c.lower_)
