@@ -1162,3 +1162,20 @@ def test_standing_with_a_state_is_support(text: str, pair: str, initiator: str) 
     found = pairs(text)
     assert found[pair].polarity == "cooperation"
     assert found[pair].initiator == initiator
+
+
+SPOKEN_BY_PHONE = [
+    (
+        "Malaysia's prime minister said he had spoken by phone with the leaders of Thailand and Cambodia.",
+        {"KHM-MYS", "MYS-THA"},
+    ),
+    ("The Egyptian president spoke by telephone with his Sudanese counterpart on Monday.", {"EGY-SDN"}),
+    ("Japan's foreign minister has spoken to her South Korean counterpart twice this week.", {"JPN-KOR"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SPOKEN_BY_PHONE)
+def test_speaking_by_phone_is_consultation(text: str, expected: set[str]) -> None:
+    found = pairs(text)
+    assert set(found) == expected
+    assert all(r.polarity == "cooperation" for r in found.values())
