@@ -756,6 +756,8 @@ class _Holders:
                 if self._speaker_is_no_state(token):
                     continue
                 parties = self.resolve.parties(token.lower_, token.idx)
+                if not parties and word in self.r.personal_pronouns:
+                    parties = self._speaker(token)  # "Malaysia's prime minister said he had spoken with ..."
                 if self._new_clause(parties, token):
                     parties = self._prefer_subjects(parties)
                 if parties:
@@ -787,6 +789,20 @@ class _Holders:
             country = speakers.pop()
             for token in quoted:
                 self._place(token, [Party(country, token.text, country)])
+
+    def _speaker(self, pronoun: Any) -> list[Party]:
+        """The state of the official who says what the pronoun's clause says, when that official is named by
+        office ("Egypt's foreign minister said she ...") rather than by name."""
+        clause = _clause(pronoun)
+        if clause.dep_ != "ccomp" or clause.head.i == clause.i:
+            return []
+        for c in clause.head.children:
+            if c.dep_ == "nsubj" and c.i < pronoun.i and _state_noun(c, self.r):
+                found = {p.country for p in self.of(c)}
+                if len(found) == 1:
+                    country = found.pop()
+                    return [Party(country, pronoun.text, country, at=c.idx)]
+        return []
 
     def _speaker_is_no_state(self, pronoun: Any) -> bool:
         """ "A German carmaker said it would ...": in what a subject says, "it" is that subject; when that is a
