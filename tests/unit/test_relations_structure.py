@@ -1179,3 +1179,28 @@ def test_speaking_by_phone_is_consultation(text: str, expected: set[str]) -> Non
     found = pairs(text)
     assert set(found) == expected
     assert all(r.polarity == "cooperation" for r in found.values())
+
+
+# Blocking a state's access or bid is a rejection; angering a state is disapproval; granting it access is
+# cooperation. A road blocked between two countries, or fans angered, relate no states.
+MEASURES_ON_ACCESS = [
+    ("Russia blocked Ukrainian access to the Sea of Azov.", "RUS-UKR", "conflict", "RUS"),
+    ("Bulgaria is blocking North Macedonia's bid to join the bloc.", "BGR-MKD", "conflict", "BGR"),
+    ("Washington approved an arms sale to Taiwan, angering Beijing.", "CHN-USA", "conflict", "USA"),
+    ("India granted Bangladesh duty-free access to its market.", "BGD-IND", "cooperation", "IND"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "polarity", "initiator"), MEASURES_ON_ACCESS)
+def test_measures_on_a_states_access(text: str, pair: str, polarity: str, initiator: str) -> None:
+    found = pairs(text)
+    assert found[pair].polarity == polarity
+    assert found[pair].initiator == initiator
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["A fallen tree blocked the road between Kenya and Uganda.", "The decision angered fans in Brazil and Argentina."],
+)
+def test_blocking_or_angering_no_state_relates_none(text: str) -> None:
+    assert pairs(text) == {}
