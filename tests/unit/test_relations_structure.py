@@ -1204,3 +1204,81 @@ def test_measures_on_a_states_access(text: str, pair: str, polarity: str, initia
 )
 def test_blocking_or_angering_no_state_relates_none(text: str) -> None:
     assert pairs(text) == {}
+
+
+# What a state threatens, backs or pledges is its own act toward the target; only a condemnation or a rejection
+# is aimed at another's act.
+OWN_ACTS_THREATENED_OR_BACKED = [
+    ("China threatened sanctions on Lithuania.", "CHN-LTU", "conflict", "CHN"),
+    ("Turkey threatened a military operation against Syria.", "SYR-TUR", "conflict", "TUR"),
+    ("Germany supported new sanctions on Russia.", "DEU-RUS", "conflict", "DEU"),
+    ("Britain pledged support for Ukraine.", "GBR-UKR", "cooperation", "GBR"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "polarity", "initiator"), OWN_ACTS_THREATENED_OR_BACKED)
+def test_a_threatened_or_backed_act_is_the_states_own(text: str, pair: str, polarity: str, initiator: str) -> None:
+    found = pairs(text)
+    assert found[pair].polarity == polarity
+    assert found[pair].initiator == initiator
+
+
+# A reaction an act drew comes from the one named after "from", and is aimed at the act's author.
+REACTIONS_DRAWN = [
+    ("The Israeli raid drew praise from the United States.", "ISR-USA", "cooperation", "USA"),
+    ("Israeli strikes drew criticism from Egypt.", "EGY-ISR", "conflict", "EGY"),
+    ("The Russian offensive prompted a warning from Finland.", "FIN-RUS", "conflict", "FIN"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "polarity", "initiator"), REACTIONS_DRAWN)
+def test_a_reaction_drawn_comes_from_its_speaker(text: str, pair: str, polarity: str, initiator: str) -> None:
+    found = pairs(text)
+    assert list(found) == [pair]
+    assert found[pair].polarity == polarity
+    assert found[pair].initiator == initiator
+
+
+NOT_ACTS_BETWEEN_STATES = [
+    "A French air traffic control strike grounded hundreds of flights to Spain.",
+    "The German rail strike hit freight traffic to Poland and Austria.",
+    "Hundreds of Venezuelan migrants crossed into Colombia on Monday.",
+    "Argentine and Turkish bonds plunged after the rate rise.",
+    "Thailand ordered a British tourist to leave the country after he insulted the king.",
+    "Argentina and Brazil played a 1-1 draw in Buenos Aires. The rivalry between the neighbours is fierce.",
+    "Emirates will fly to Argentina from March.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_ACTS_BETWEEN_STATES)
+def test_strikes_crossings_and_markets_of_private_actors_relate_no_states(text: str) -> None:
+    assert pairs(text) == {}
+
+
+def test_a_denied_change_is_no_trend() -> None:
+    text = "Officials in Rabat denied that relations between Algeria and Morocco had deteriorated."
+    assert all(r.trend is None for r in pairs(text).values())
+
+
+def test_the_parse_of_the_main_verb_decides_the_change() -> None:
+    text = "Ties between Australia and China, which soured in 2020, have since improved."
+    assert pairs(text)["AUS-CHN"].trend == "warming"
+
+
+def test_a_reaction_keeps_the_target_the_parse_hung_on_it_for_the_act() -> None:
+    found = pairs("Egypt condemned the Israeli strikes on Gaza.")
+    assert set(found) == {"EGY-ISR", "ISR-PSE"}
+    assert found["ISR-PSE"].initiator == "ISR"
+
+
+def test_the_first_to_act_keeps_the_direction_through_an_exchange_of_accusations() -> None:
+    text = (
+        "India accused Pakistan of sponsoring the attack. Pakistan rejected the accusation and accused India of "
+        "spying. India denied it."
+    )
+    assert pairs(text)["IND-PAK"].initiator == "IND"
+
+
+def test_expelling_a_states_diplomats_with_a_deadline() -> None:
+    found = pairs("Algeria gave 12 French diplomats 48 hours to leave the country.")
+    assert found["DZA-FRA"].polarity == "conflict"

@@ -326,6 +326,8 @@ def _resolver(
         nearest = earlier_mentions(at)
         if phrase not in structure.roles().singular_pronouns and phrase not in structure.roles().personal_pronouns:
             # not a pronoun: one of roles().pair_references ("the two countries", "between the neighbours")
+            if not found_pairs and not structure.roles().pair_references.fullmatch(phrase):
+                return []  # "the rivalry between the neighbours" after a match: only a pair already related
             if found_pairs:
                 # the pair the article has related most often so far, the latest of equals
                 a, b = max(reversed(found_pairs), key=lambda pair: counts[pair])

@@ -146,9 +146,9 @@ def _evidence(v: Verdict, pair: Pair) -> Evidence:
 
 
 def _initiator(verdicts: list[Verdict], mass: list[float]) -> str | None:
-    """Who acted on whom, when the sentences say it: the direction carrying more than half of the mass of
-    directed sentences, and these at least a third of all the mass (a reply to an act is directed too, so
-    asking for two thirds left most acts that drew a reply without a direction)."""
+    """Who acted on whom, when the sentences say it: news tells the act first and the replies after it, so the
+    side of the first directed sentence (the headline, the lede), unless the other side carries two thirds of the
+    directed mass; and none when directed sentences are under a third of all the mass (a mutual act)."""
     by_country: dict[str, float] = {}
     for v, m in zip(verdicts, mass, strict=True):
         if v.initiator is not None:
@@ -156,8 +156,10 @@ def _initiator(verdicts: list[Verdict], mass: list[float]) -> str | None:
     directed = sum(by_country.values())
     if not by_country or directed < sum(mass) / 3:
         return None
-    best = max(by_country, key=lambda c: by_country[c])
-    return best if by_country[best] > directed / 2 else None
+    first = next(v.initiator for v in verdicts if v.initiator is not None)
+    if directed - by_country[first] >= 2 * directed / 3:
+        return max(by_country, key=lambda c: by_country[c])
+    return first
 
 
 def _quad(verdicts: list[Verdict], mass: list[float], polarity: Polarity) -> int:

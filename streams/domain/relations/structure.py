@@ -71,6 +71,7 @@ class Roles:
     swap_verbs: frozenset[str]
     transit_preps: frozenset[str]
     arrival_verbs: frozenset[str]
+    labour_words: frozenset[str]
     intensifiers: dict[str, float]
     senses: dict[str, dict[str, tuple[str, float, int]]]
 
@@ -113,6 +114,7 @@ def roles() -> Roles:
         swap_verbs=frozenset(raw["swap_verbs"]),
         transit_preps=frozenset(raw["transit_preps"]),
         arrival_verbs=frozenset(raw["arrival_verbs"]),
+        labour_words=frozenset(raw["labour_words"]),
         intensifiers={k: float(v) for k, v in raw["intensifiers"].items()},
         senses={
             cue: {obj: (str(s[0]), float(s[1]), int(s[2])) for obj, s in table.items()}
@@ -203,7 +205,7 @@ def read(
     r = roles()
     if not hits:
         return Reading([], set())
-    hits = hits + _parsed_changes(doc, hits)
+    hits = _parsed_changes(doc, hits)
     cue_roots: dict[int, Hit] = {}
     trends: list[tuple[int, Hit]] = []  # a reported change on a word that is also a cue ("friendship grew")
     for hit in hits:
@@ -230,13 +232,38 @@ def read(
         return Reading([], holders.actor_starts)
     for root, hit in list(cue_roots.items()):
         # A vague verb with an act for its object is a light verb: "sent a message", "provided support" say
-        # what the object says (and the object takes the verb's subject and objects)
+        # what the object says (and the object takes the verb's subject and objects); so is backing a hostile
+        # act, which the backer then takes part in ("Germany supported new sanctions on Russia")
+        backed = hit.cue.category == "SUPPORT" and not is_modal(hit.label)
         if (
-            _vague(hit)
-            and not _trade_of(doc[root], r)
-            and any(
-                c.dep_ in {"dobj", "pobj"} and c.i in cue_roots and not cue_roots[c.i].cue.weak
-                for c in _phrase_children(doc[root], hit)
+            (
+                backed
+                and any(
+                    c.dep_ == "dobj"
+                    and c.i in cue_roots
+                    and cue_roots[c.i].score < 0
+                    and not cue_roots[c.i].cue.weak
+                    # its own target named ("sanctions on Russia"), not an act reported before ("praised the shelling")
+                    and any(holders.of(t) or holders.of(t, as_modifier=True) for t in c.subtree if t.i != c.i)
+                    for c in doc[root].children
+                )
+            )
+            or (
+                _vague(hit)
+                and any(
+                    c.dep_ in {"xcomp", "advcl", "npadvmod"}
+                    and c.i in cue_roots
+                    and cue_roots[c.i].cue.category == "SANCTION"
+                    for c in doc[root].children
+                )
+            )
+            or (
+                _vague(hit)
+                and not _trade_of(doc[root], r)
+                and any(
+                    c.dep_ in {"dobj", "pobj"} and c.i in cue_roots and not cue_roots[c.i].cue.weak
+                    for c in _phrase_children(doc[root], hit)
+                )
             )
         ):
             del cue_roots[root]
@@ -247,8 +274,11 @@ def read(
     for root, hit in [*cue_roots.items(), *trends]:
         token = doc[root]
         sensed = _sense(token, hit, r, cue_roots)
+        if sensed is not None and _crossing_without_state(token, hit, holders):
+            sensed = None
         if sensed is None:
             senseless.add(root)
+            cue_roots.pop(root, None)  # no act: nor the author of one for the words around it ("a rail strike")
             continue
         if year is not None and _dated_before(token, year - r.history_years):
             continue
@@ -269,8 +299,7 @@ def read(
         # what a reaction reacts to is not done by the one reacting ("condemned the attack on Ukraine")
         reacted = (
             governor is not None
-            and governor.cue.category in REACTIONS
-            and _reacting_to(doc[root]) is not None
+            and _reacted_to(doc[root], cue_roots)
             and not governor.cue.pattern.startswith(("violat", "breach"))  # breaking an agreement binds its parties
         )
         if governor is not None and not reacted:
@@ -320,29 +349,30 @@ def read(
 _UNREALISED_AUX = frozenset({"could", "would", "may", "might", "should", "can", "will", "must", "shall"})
 
 
+def _relative_subject(token: Any) -> bool:
+    return token.dep_ == "nsubj" and token.lower_ in {"that", "which"}
+
+
 def _parsed_changes(doc: Any, hits: list[Hit]) -> list[Hit]:
     """ "Relations between the two North African countries, already strained by the conflict, have deteriorated
     sharply": the relationship is the subject of the verb of change however many words lie between (the words
-    alone find a change only within a few words). Not a change denied, wished or foreseen ("have not improved",
-    "could improve", "pledged to strengthen ties")."""
+    alone find a change only within a few words), and the parse decides over the words where both find one ("Ties
+    between X and Y, which soured in 2020, have since improved"). Not a change denied, wished or foreseen ("have
+    not improved", "could improve", "denied that relations had deteriorated"), nor of a word with no party of
+    its own ("links plunged"). Returns the hits with the changes the parse reads."""
     roles_of = lexicon().roles
-    found: list[Hit] = []
+    out = list(hits)
     for token in doc:
         if "trend_relational" not in roles_of.get(token.lower_, ()):
             continue
+        if not any(c.dep_ in {"prep", "poss", "amod", "compound", "nmod"} for c in token.children):
+            continue  # "relations between X and Y", "their ties", "bilateral relations"
         if token.dep_ in {"nsubj", "nsubjpass"}:
             verb = token.head
         else:
             # "a new low in ties that have soured since": the relative clause says what the ties did
-            verb = next(
-                (
-                    c
-                    for c in token.children
-                    if c.dep_ == "relcl"
-                    and any(x.dep_ == "nsubj" and x.lower_ in {"that", "which"} for x in c.children)
-                ),
-                None,
-            )
+            relative = [c for c in token.children if c.dep_ == "relcl"]
+            verb = next((c for c in relative if any(_relative_subject(x) for x in c.children)), None)
             if verb is None:
                 continue
         kinds = roles_of.get(verb.lower_, frozenset())
@@ -351,36 +381,62 @@ def _parsed_changes(doc: Any, hits: list[Hit]) -> list[Hit]:
             continue
         if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in _UNREALISED_AUX) for c in verb.children):
             continue
-        start, end = token.idx, token.idx + len(token.text)
-        if any(h.trend is not None and h.start < end and start < h.end for h in hits):
+        if _denied(verb):
             continue
-        found.append(trend_hit(start, end, token.lower_, direction))
-    return found
+        start, end = token.idx, token.idx + len(token.text)
+        overlapping = [h for h in out if h.trend is not None and h.start < end and start < h.end]
+        if any(h.trend == direction for h in overlapping):
+            continue
+        out = [h for h in out if h not in overlapping]
+        out.append(trend_hit(start, end, token.lower_, direction))
+    return out
+
+
+_DENIALS = frozenset({"deny", "denies", "denied", "denying", "dismiss", "dismissed", "dismisses", "refute", "refuted"})
+
+
+def _denied(verb: Any) -> bool:
+    """ "Officials denied that relations had deteriorated", "did not say that ties had improved"."""
+    clause = verb
+    while clause.dep_ in {"ccomp", "conj"} and clause.head.i != clause.i:
+        clause = clause.head
+        if clause.lower_ in _DENIALS or any(c.dep_ == "neg" for c in clause.children):
+            return True
+    return False
 
 
 # what the words before a cue make of it ("refused to", "threatened to") that belongs to the verb they precede
 _WORD_MODALS = ("not ", "threat:", "intent:", "possible:", "request:", "demand:")
 
 
-def _reacting_to(token: Any) -> Any:
-    """The verb whose object the token is as what a reaction is aimed at: "condemned the strikes", "protested
-    against the seizure" (not the instrument: "retaliated with tariffs")."""
+# Reactions whose object is an act someone else did: condemning, rejecting, protesting ("condemned the strikes").
+# A threat's object is the threatener's own act ("threatened sanctions on Y"), what it answers comes with a
+# preposition ("retaliate against the drills"); what a state supports or pledges it does itself ("backed
+# sanctions on Y", "pledged support for Y").
+_AIMED_AT_ACTS = frozenset({"ACCUSE", "REJECT"})
+
+
+def _reacting_to(token: Any, cue_roots: dict[int, Hit]) -> Any:
+    """The reaction cue whose object the token is as what the reaction is aimed at: "condemned the strikes",
+    "protested against the seizure", "retaliate against the drills" (not the instrument: "retaliated with tariffs";
+    not what is threatened: "threatened strikes")."""
     if token.dep_ == "dobj":
-        return token.head
-    if token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.lower_ in _REACTION_PREPS:
-        return token.head.head
+        governor, by_prep = token.head, False
+    elif token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.lower_ in _REACTION_PREPS:
+        governor, by_prep = token.head.head, True
+    else:
+        return None
+    hit = cue_roots.get(governor.i)
+    if hit is None or governor.i == token.i or hit.start >= token.idx:
+        return None
+    if hit.cue.category in _AIMED_AT_ACTS or (hit.cue.category == "THREATEN" and by_prep):
+        return governor
     return None
 
 
 def _reacted_to(token: Any, cue_roots: dict[int, Hit]) -> bool:
-    """Whether the token names what a condemnation, a rejection or a threat is aimed at."""
-    governor = _reacting_to(token)
-    return (
-        governor is not None
-        and governor.i in cue_roots
-        and cue_roots[governor.i].cue.category in REACTIONS - {"SUPPORT"}
-        and cue_roots[governor.i].start < token.idx
-    )
+    """Whether the token names what a condemnation, a rejection or a retaliation is aimed at."""
+    return _reacting_to(token, cue_roots) is not None
 
 
 def _vague(hit: Hit) -> bool:
@@ -487,11 +543,7 @@ def _cue_on_path(a: Any, b: Any, cue_roots: dict[int, Hit], read_roots: set[int]
             strong = [x for x in path if x.i in cue_roots and not cue_roots[x.i].cue.weak]
             # "X condemned the attack on Y": an act on the path between them relates Y to its own author, and
             # X reacts to that act, not to Y
-            reacted = [
-                x
-                for x in strong
-                if (g := _reacting_to(x)) is not None and g.i in cue_roots and cue_roots[g.i].cue.category in REACTIONS
-            ]
+            reacted = [x for x in strong if _reacted_to(x, cue_roots)]
             return cue_roots[strong[-1].i] if strong and not reacted else None
     return None
 
@@ -553,10 +605,8 @@ def _two_actors(doc: Any, holders: _Holders, cues: dict[int, Hit], r: Roles, yea
 def _reacted_act_between(doc: Any, i: int, strong: dict[int, Hit], actors: tuple[Any, Any]) -> bool:
     """ "China protested against the strikes on Syria": one actor lies inside an act that the reaction's cue
     governs; the reaction is to that act's author, not to the actor."""
-    if strong[i].cue.category not in REACTIONS:
-        return False
     for k in strong:
-        governor = _reacting_to(doc[k])
+        governor = _reacting_to(doc[k], strong)
         if k == i or governor is None or governor.i != i:
             continue
         inside = {t.i for t in doc[k].subtree}
@@ -1030,6 +1080,8 @@ def _sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | N
         return None
     if surface == "tie":
         return None  # the diplomatic sense is plural ("ties"); "a tie" is a draw or a link
+    if surface in {"strike", "strikes"} and _labour(token, r):
+        return None  # "a rail strike", "an air traffic control strike", "a strike by dockworkers"
     if surface in {"sign", "signs"} and any(c.dep_ in {"det", "amod", "compound"} for c in token.children):
         return None  # "a new border sign", "road signs": a signpost, not signing
     if surface.startswith("recall") and not objects & r.envoys:
@@ -1043,6 +1095,40 @@ def _sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | N
     ):
         return None  # "rising demand for travel", "consumer demand": a market's, not a state's
     return hit
+
+
+def _of_a_state(noun: Any, r: Roles) -> bool:
+    """A noun for people who serve a state: "troops", "the ambassador", "the diplomatic staff"."""
+    return (
+        _state_noun(noun, r)
+        or noun.lower_ in r.envoys
+        or any(c.dep_ in {"amod", "compound"} and c.lower_ in _STATE_SERVICE for c in noun.children)
+    )
+
+
+_STATE_SERVICE = frozenset({"diplomatic", "embassy", "consular", "military", "naval", "intelligence"})
+
+
+def _labour(token: Any, r: Roles) -> bool:
+    """A strike by workers: a labour word among the noun's modifiers, or workers after "by"."""
+    before = [t for c in token.children if c.dep_ in {"compound", "amod", "nmod"} for t in c.subtree]
+    if any(t.lower_ in r.labour_words for t in before):
+        return True
+    return any(
+        o.lower_ in r.labour_words or o.lower_ in r.people_nouns
+        for c in token.children
+        if c.dep_ == "prep" and c.lower_ == "by"
+        for o in c.children
+        if o.dep_ == "pobj"
+    )
+
+
+def _crossing_without_state(token: Any, hit: Hit, holders: _Holders) -> bool:
+    """ "Migrants crossed into Colombia": only a state's forces cross into another state as an act of force."""
+    if not hit.cue.pattern.startswith(("crossed into", "cross+ into", "crossing into")):
+        return False
+    subjects = [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    return not any(holders.of(c) for c in subjects)
 
 
 def _trade_of(token: Any, r: Roles) -> bool:
@@ -1090,6 +1176,13 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
         patients, between = allies, []
     indirect = False
     own_subject = any(c.dep_ in _SUBJECT | {"nsubjpass", "agent"} for c in _phrase_children(token, hit))
+    authors = _reaction_authors(token, hit, holders, cue_roots, r) if not own_subject else []
+    if authors:
+        # "Israeli strikes drew criticism from Egypt": the reaction's author comes with "from", and what it
+        # reacts to is the one the sentence is about
+        inherited = _inherited(token, holders, cue_roots, r, hit)
+        patients = [p for p in patients if p not in authors] + (inherited[0] if inherited is not None else [])
+        agents, indirect = authors, inherited is not None
     if not agents and not between and not own_subject:
         # only a predicate without a subject of its own takes one from the verb it depends on
         inherited = _inherited(token, holders, cue_roots, r, hit)
@@ -1283,6 +1376,40 @@ _AIMED = frozenset({"on", "against"})
 _AUTHOR_PREPS = frozenset({"by", "from"})
 
 
+def _act_objects(verb: Any, cue_roots: dict[int, Hit]) -> list[Any]:
+    """The objects of a reaction that name an act ("condemned the strikes")."""
+    return [c for c in verb.children if c.dep_ == "dobj" and c.i in cue_roots and _reacted_to(c, cue_roots)]
+
+
+def _lent_preps(verb: Any, noun: Any) -> list[Any]:
+    """Prepositions of place or target after a verb's act-noun object, which belong to the act."""
+    return [c for c in verb.children if c.dep_ == "prep" and c.i > noun.i and c.lower_ in {"on", "against", "in"}]
+
+
+def _reaction_authors(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: Roles) -> list[Party]:
+    """Who spoke a reaction named by a noun: "criticism from Egypt", "a warning from Finland"."""
+    if hit.cue.category not in REACTIONS or token.dep_ not in {"dobj", "pobj", "nsubj", "nsubjpass", "attr"}:
+        return []
+    children = _phrase_children(token, hit)
+    head = token.head
+    if token.dep_ == "dobj" and (head.i not in cue_roots or _vague(cue_roots[head.i])):
+        children += list(head.children)  # the small parser hangs "from" on the light verb ("drew praise from X")
+    return _unique(
+        [
+            p
+            for c in children
+            if c.dep_ == "prep" and c.lower_ == "from" and not _origin_of_people(c, r)
+            for o in c.children
+            if o.dep_ == "pobj"
+            for p in _holding(o, holders, cue_roots, r, modifier=False)
+        ]
+    )
+
+
+def _author_prep(noun: Any) -> bool:
+    return any(c.dep_ == "prep" and c.lower_ in _AUTHOR_PREPS for c in noun.children)
+
+
 def _authors_of(noun: Any, holders: _Holders, cue_roots: dict[int, Hit], r: Roles) -> list[Party]:
     """Who did the act a noun names, when a complement says so: "a call from X", "strikes by X", "the drills
     held by X", "the exercises that X and Y began" (a relative clause whose object is the noun)."""
@@ -1295,7 +1422,13 @@ def _authors_of(noun: Any, holders: _Holders, cue_roots: dict[int, Hit], r: Role
             objects += [o for a in c.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"]
         elif (
             c.dep_ == "relcl"
-            and c.i not in cue_roots
+            # the clause's verb no act of its own, or one in the noun's sense ("the deal that Japan signed", not
+            # "the deal that Russia rejected")
+            and (
+                c.i not in cue_roots
+                or noun.i not in cue_roots
+                or (cue_roots[c.i].score > 0) == (cue_roots[noun.i].score > 0)
+            )
             and any(x.dep_ == "dobj" and x.lower_ in {"that", "which"} for x in c.children)
         ):
             found += _subjects(c, holders, cue_roots, r)  # the relative pronoun is the object: the subject acted
@@ -1338,6 +1471,10 @@ def _arguments(
     # material acts are done in a place ("aid in Iraq", "troops deployed in Syria"); words, at a venue
     material = hit.cue.quad in (2, 4)
     children = _phrase_children(token, hit) + _shared_with_first_conjunct(token, hit)
+    # "Egypt condemned the Israeli strikes on Gaza" with "on Gaza" hung on "condemned": the act's target
+    if _reacted_to(token, cue_roots):
+        children += _lent_preps(token.head, token)
+    children = [c for c in children if not any(c in _lent_preps(token, o) for o in _act_objects(token, cue_roots))]
     for c in children:
         dep = c.dep_
         if dep in _SUBJECT:
@@ -1355,7 +1492,13 @@ def _arguments(
                 # nationals"); force against a country's things is force against it ("shelled Eritrean posts")
                 held_force = force and not (hit.cue.category == "COERCE" and c.lower_ in r.people_nouns)
                 patients += _holding(
-                    c, holders, cue_roots, r, modifier=False, force=held_force, reaction=hit.cue.category in REACTIONS
+                    c,
+                    holders,
+                    cue_roots,
+                    r,
+                    modifier=False,
+                    force=held_force,
+                    reaction=hit.cue.category in _AIMED_AT_ACTS,
                 )
                 patients += holders.posts.get(c.i, [])
                 if not patients and dep == "dobj" and hit.cue.category in REACTIONS:
@@ -1405,7 +1548,12 @@ def _arguments(
     # "a Ukrainian drone attack set fire to a depot in Russia's Belgorod region": what the verb of an act of force
     # does, the act does (when the verb is no act of its own)
     plain_verb = verb.i != token.i and (verb.i not in cue_roots or _vague(cue_roots[verb.i]))
-    if force and not patients and not between and token.dep_ == "nsubj" and plain_verb:
+    # not what the act drew from others ("the raid drew praise from the United States", "prompted a warning")
+    drawn = any(
+        c.dep_ == "dobj" and ((c.i in cue_roots and cue_roots[c.i].cue.category in REACTIONS) or _author_prep(c))
+        for c in verb.children
+    )
+    if force and not patients and not between and token.dep_ == "nsubj" and plain_verb and not drawn:
         for c in verb.children:
             if c.dep_ == "dobj":
                 patients += _holding(c, holders, cue_roots, r, modifier=False, force=True)
@@ -1476,7 +1624,7 @@ def _prep(
             r,
             modifier=False,
             force=force and word not in r.between_preps,
-            reaction=hit.cue.category in REACTIONS and word in _REACTION_PREPS,
+            reaction=word in _REACTION_PREPS and (hit.cue.category in _AIMED_AT_ACTS or hit.cue.category == "THREATEN"),
         )
         if not held and hit.score < 0:
             # "lodged a complaint with the WTO against Japan": "against" names the target wherever it hangs
@@ -1576,6 +1724,10 @@ def _inherited(
             # "ordered the diplomats of X to leave the country", "gave X's envoy 48 hours to leave": the one told
             # to leave is the one expelled
             expelled = hit.cue.category == "SANCTION" and t.dep_ in {"xcomp", "advcl"}
+            if expelled and not (light or carried):
+                # only a state's envoys, staff or forces are expelled; a tourist told to leave is a private person
+                told = [c for c in head.children if c.dep_ in {"dobj", "dative"} and _of_a_state(c, r)]
+                objects = [p for c in told for p in _holding(c, holders, cue_roots, r, modifier=False, force=True)]
             return _unique(subjects), _unique(objects) if light or carried or expelled else []
         if any(c.dep_ in {"nsubj", "nsubjpass"} and not _state_noun(c, r) for c in head.children):
             return None  # the verb has a subject of its own that is no state ("a baseball team began a tour")
