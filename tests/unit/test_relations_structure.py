@@ -1282,3 +1282,31 @@ def test_the_first_to_act_keeps_the_direction_through_an_exchange_of_accusations
 def test_expelling_a_states_diplomats_with_a_deadline() -> None:
     found = pairs("Algeria gave 12 French diplomats 48 hours to leave the country.")
     assert found["DZA-FRA"].polarity == "conflict"
+
+
+# A verdict one state speaks on another's act ("irresponsible", "baseless", "unacceptable") is disapproval of
+# that state; spoken by no state, or as a noun's modifier, it is none.
+VERDICTS = [
+    ("Pakistan's foreign ministry said India's remarks were \"irresponsible and provocative\".", "IND-PAK", "PAK"),
+    ("Kyiv called Moscow's claims baseless.", "RUS-UKR", "UKR"),
+    ("China said the US sanctions were unacceptable.", "CHN-USA", "CHN"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "initiator"), VERDICTS)
+def test_a_verdict_on_another_states_act_is_disapproval(text: str, pair: str, initiator: str) -> None:
+    found = pairs(text)
+    assert found[pair].polarity == "conflict"
+    assert found[pair].initiator == initiator
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The referee's decision was unacceptable, Brazil's coach said of the match against Uruguay.",
+        "Analysts in London said Iran's position was reckless.",
+        "Canadian fans called the Mexican goal offside and unacceptable.",
+    ],
+)
+def test_a_verdict_of_no_state_is_none(text: str) -> None:
+    assert pairs(text) == {}

@@ -1080,6 +1080,8 @@ def _sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | N
         return None
     if surface == "tie":
         return None  # the diplomatic sense is plural ("ties"); "a tie" is a draw or a link
+    if surface in _VERDICTS and token.dep_ not in {"acomp", "oprd", "attr", "conj"}:
+        return None  # "provocative drills", "an unacceptable delay": the noun says what happened
     if surface in {"strike", "strikes"} and _labour(token, r):
         return None  # "a rail strike", "an air traffic control strike", "a strike by dockworkers"
     if surface in {"sign", "signs"} and any(c.dep_ in {"det", "amod", "compound"} for c in token.children):
@@ -1138,7 +1140,47 @@ def _trade_of(token: Any, r: Roles) -> bool:
     )
 
 
+_VERDICTS = frozenset(
+    {
+        "provocative",
+        "irresponsible",
+        "unacceptable",
+        "baseless",
+        "groundless",
+        "unfounded",
+        "absurd",
+        "reckless",
+        "illegitimate",
+        "hypocritical",
+        "deplorable",
+        "outrageous",
+    }
+)
+
+
+def _verdict(token: Any, holders: _Holders, cue_roots: dict[int, Hit], r: Roles) -> tuple[list[Party], list[Party]]:
+    """ "Pakistan said India's remarks were irresponsible", "Kyiv called Moscow's claims absurd": the one who
+    says it judges the owner of what is judged."""
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head  # "irresponsible and provocative"
+    if token.dep_ == "oprd":  # "called the claims baseless"
+        verb = token.head
+        judged = [
+            p for c in verb.children if c.dep_ == "dobj" for p in _holding(c, holders, cue_roots, r, modifier=False)
+        ]
+        return _subjects(verb, holders, cue_roots, r), judged
+    copula = token.head
+    judged = _subjects(copula, holders, cue_roots, r)
+    speaker = _subjects(copula.head, holders, cue_roots, r) if copula.dep_ == "ccomp" else []
+    return speaker, judged
+
+
 def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: Roles) -> Act | None:
+    if token.lower_ in _VERDICTS:
+        speaker, judged = _verdict(token, holders, cue_roots, r)
+        act = Act(hit, [])
+        _directed(act, speaker, judged)
+        return act
     agents, patients, between = _arguments(token, hit, holders, cue_roots, r)
     if token.lower_ in r.mediation_words and between:
         patients, between = patients + between, []  # "Qatar mediated between X and Y"
