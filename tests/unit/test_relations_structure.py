@@ -1310,3 +1310,29 @@ def test_a_verdict_on_another_states_act_is_disapproval(text: str, pair: str, in
 )
 def test_a_verdict_of_no_state_is_none(text: str) -> None:
     assert pairs(text) == {}
+
+
+# Entering another state's waters, airspace or territory is an intrusion; entering a market or a stadium is not.
+ENTRIES = [
+    (
+        "According to Japan's foreign ministry, Chinese coast guard ships entered its territorial waters.",
+        "CHN-JPN",
+        "CHN",
+    ),
+    ("Venezuelan troops entered Guyanese territory, Georgetown said.", "GUY-VEN", "VEN"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair", "initiator"), ENTRIES)
+def test_entering_a_states_waters_is_an_intrusion(text: str, pair: str, initiator: str) -> None:
+    found = pairs(text)
+    assert found[pair].polarity == "conflict"
+    assert found[pair].initiator == initiator
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Chinese carmakers entered the Brazilian market last year.", "The Chinese team entered the stadium in Qatar."],
+)
+def test_entering_a_market_is_no_intrusion(text: str) -> None:
+    assert pairs(text) == {}

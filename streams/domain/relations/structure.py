@@ -72,6 +72,8 @@ class Roles:
     transit_preps: frozenset[str]
     arrival_verbs: frozenset[str]
     labour_words: frozenset[str]
+    entry_verbs: frozenset[str]
+    territorial_objects: frozenset[str]
     intensifiers: dict[str, float]
     senses: dict[str, dict[str, tuple[str, float, int]]]
 
@@ -115,6 +117,8 @@ def roles() -> Roles:
         transit_preps=frozenset(raw["transit_preps"]),
         arrival_verbs=frozenset(raw["arrival_verbs"]),
         labour_words=frozenset(raw["labour_words"]),
+        entry_verbs=frozenset(raw["entry_verbs"]),
+        territorial_objects=frozenset(raw["territorial_objects"]),
         intensifiers={k: float(v) for k, v in raw["intensifiers"].items()},
         senses={
             cue: {obj: (str(s[0]), float(s[1]), int(s[2])) for obj, s in table.items()}
@@ -1074,6 +1078,9 @@ def _sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | N
         and not any(c.i in cue_roots for c in token.children)
     ):
         return None  # "resumed hearings", "reopened the museum": no relationship resumed
+    if surface in r.entry_verbs:
+        into = {o.lower_ for c in token.children if c.dep_ == "prep" and c.lower_ == "into" for o in c.children}
+        return hit if (objects | into) & r.territorial_objects else None
     if surface in r.force_if_armed_words:
         if objects & r.military_objects:
             return hit
