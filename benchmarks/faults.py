@@ -20,13 +20,14 @@ sent after newer articles of their own partition of articles.raw): some within t
 if in order) and some beyond it (late: they update the levels but raise no statistical alert); the reference
 line reports how many were planted and how the reference's alerts compare with `replay` of the same archive.
 
-Each run prints one JSON line: articles in, observations and alerts out (unique ids), `lost` (ids of the
-reference missing), `unexpected` (ids the reference does not have), `duplicated` (records beyond the first of
-each id, allowed by at-least-once), `duplicated_after_dedup` (what is left after dropping by id: must be 0),
-`conflicting` (ids whose copies differ), `recovery_s` (fault injected -> every worker ready and taking events
-again), `reported_by_trigger` and `announce_s` (for reported changes: from the article's append to articles.raw
-to the alert's append to relations.alerts, p50/p99/max). The exit status is 1 if anything was lost or
-unexpected, or copies of an id differ, or duplicates remain after dedup.
+Each run prints one JSON line: articles in, observations and alerts out (unique ids), `lost` (ids of the reference
+missing), `unexpected` (ids the reference does not have), `duplicated` (records beyond the first of each id, allowed
+by at-least-once), `duplicated_after_dedup` (what is left after dropping by id: must be 0), `conflicting` (ids whose
+copies differ), `broken_watermarks` (watermarks sent before the observations they cover were acknowledged, or past a
+record not yet processed: harness.broken_watermarks), `recovery_s` (fault injected -> every worker ready and taking
+events again), `reported_by_trigger` and `announce_s` (for reported changes: from the article's append to
+articles.raw to the alert's append to relations.alerts, p50/p99/max). The exit status is 1 if anything was lost or
+unexpected, or copies of an id differ, or duplicates remain after dedup, or a watermark was broken (in any run).
 
 Without KAFKA_BOOTSTRAP it starts a private broker on free ports (never the shared one on 9092); the
 broker_restart fault needs that private broker and is skipped otherwise.
@@ -236,6 +237,8 @@ def report(fault: str, articles: int, reference: Outputs, got: Outputs, facts: d
         "conflicting": len(observed["conflicting"]) + len(alerted["conflicting"]),
         "differs_from_reference": len(observed["differs_from_reference"]) + len(alerted["differs_from_reference"]),
         "dead_letters": len(got.dead_letters),
+        "broken_watermarks": len(got.broken_watermarks),
+        **({"broken_watermarks_first": got.broken_watermarks[:3]} if got.broken_watermarks else {}),
         "late_pairs": len(late_pairs),
         "late_pairs_alerts": {"expected": beyond["expected"], "missing": len(beyond["lost"]),
                               "other": len(beyond["unexpected"])},
@@ -339,7 +342,9 @@ def main(argv: list[str] | None = None) -> int:
         beyond_ids = set(planted["beyond"])
         late_pairs = frozenset(i.rsplit(":", 1)[1] for i, _ in reference.observations
                                if i.rsplit(":", 1)[0] in beyond_ids)
-        print(orjson.dumps(report("none", count, reference, reference, facts, late_pairs)).decode(), flush=True)
+        line = report("none", count, reference, reference, facts, late_pairs)
+        print(orjson.dumps(line).decode(), flush=True)
+        failed = bool(line["broken_watermarks"])
         for name in wanted:
             if name == "broker_restart" and not kafka.managed:
                 print(orjson.dumps({"fault": name, "skipped": "KAFKA_BOOTSTRAP given: not our broker"}).decode())
@@ -355,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             line = report(name, count, reference, got, facts, late_pairs)
             print(orjson.dumps(line).decode(), flush=True)
-            failed |= bool(line["lost"] or line["unexpected"] or line["conflicting"] or line["duplicated_after_dedup"])
+            failed |= bool(line["lost"] or line["unexpected"] or line["conflicting"] or line["duplicated_after_dedup"]
+                           or line["broken_watermarks"])
     return 1 if failed else 0
 
 

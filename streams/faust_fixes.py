@@ -1,5 +1,6 @@
-"""Work-arounds for three faust-streaming 0.15.3 defects around rebalances, wired in through Faust's own
-`TableManager` setting (a Recovery subclass, which at the first recovery wraps three of the consumer's steps).
+"""Work-arounds for four faust-streaming 0.15.3 defects: three around rebalances, wired in through Faust's own
+`TableManager` setting (a Recovery subclass, which at the first recovery wraps three of the consumer's steps), and
+one in `Stream.take_events` (4, `batches`).
 
 Every piece here reaches into faust-streaming 0.15.3's internals (`Recovery._seek_offsets`, the consumer's
 `_getmany`, `_add_gap`, `_new_offset`, `_read_offset`, `_acked`, `_committed_offset`), read from that release's
@@ -40,7 +41,14 @@ their offsets committed. In an input written without transactions every offset i
 such a drop: it is not counted as done and never committed past, and the partition is read again from the hole
 (should that not fill it, the commit stands still, the worker's liveness fails and a restart re-reads it). The
 inputs the app writes itself qualify in at-least-once mode, and articles.raw unless DYADWATCH_RAW_TRANSACTIONAL says
-its producers use transactions.
+its producers use transactions. A third way: when a rebalance begins, Faust forgets each partition's committed offset
+and the offsets acknowledged so far, and then commits what the batch in progress acknowledges while it waits for it,
+from the lowest acknowledged offset up, past any record before it that was never processed. No input is committed
+while Faust does not know where its commit stands; the new owner reads those records again.
+
+4. Batches acknowledged though never finished. `Stream.take_events` acknowledges every event of a batch in a
+`finally`, so also when the agent's body raised or was cancelled halfway through it: the offsets would be committed
+past events whose outputs were never sent. `batches` acknowledges a batch only once the body has finished it.
 """
 
 from __future__ import annotations
@@ -48,7 +56,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import faust
@@ -157,6 +165,8 @@ class SeekSafeRecovery(Recovery):
             # Faust commits up to the first hole in the acknowledged offsets, but lets one unacknowledged record
             # through right at the committed offset (it compares as if that offset were the last one done).
             acked, committed = consumer._acked[tp], consumer._committed_offset[tp]  # type: ignore[attr-defined]
+            if self._without_markers(tp) and acked and committed is None and self.app.rebalancing:
+                return None  # forgotten at the rebalance's start: where the commit stands is not known (3)
             if self._without_markers(tp) and acked and committed is not None and min(acked) > committed:
                 self._reread(consumer, tp, committed)
                 return None
@@ -211,3 +221,26 @@ def table_manager(inputs_without_markers: Iterable[str]) -> type[TableManager]:
             return self._recovery
 
     return SeekSafeTableManager
+
+
+async def batches(stream: faust.StreamT[bytes], size: int, within_s: float
+                  ) -> AsyncIterator[list[faust.EventT[bytes]]]:
+    """Defect 4: what the consumer has, up to `size` events, waiting at most `within_s` for more
+    (`Stream.take_events`), acknowledged only once the body has finished the batch and asks for the next one. A
+    batch the body did not finish (it raised, or was cancelled) stays unacknowledged for good: the agent must then
+    end the worker, and the batch is read again by whichever worker takes over.
+
+    No batch spans a revocation: at a rebalance Faust stops the flow and waits until every event it has handed out
+    (the batch in progress, and what take_events holds) is acknowledged before it revokes a partition; what an
+    agent counts about its partitions must not rely on the committed offset in that window (read_from is None)."""
+    finished = True
+    ack = stream.ack
+
+    async def ack_if_finished(event: faust.EventT[bytes]) -> bool:
+        return bool(await ack(event)) if finished else False
+
+    stream.ack = ack_if_finished  # type: ignore[method-assign]  # take_events acknowledges through it
+    async for events in stream.take_events(size, within_s):  # type: ignore[attr-defined]
+        finished = False
+        yield list(events)
+        finished = True

@@ -373,12 +373,14 @@ class Outputs:
     reorder_s: float = 0.0
     reorder_event_h: float = 0.0
     announce_s: list[float] = field(default_factory=list)  # per reported alert: its article in Kafka -> alert sent
+    broken_watermarks: list[str] = field(default_factory=list)  # see broken_watermarks()
 
 
 def collect(run: Run) -> Outputs:
-    names = [run.topic(t) for t in (registry.OBSERVED, registry.ALERTS, registry.DEADLETTER, registry.RAW)]
+    specs = (registry.OBSERVED, registry.ALERTS, registry.DEADLETTER, registry.RAW, registry.WATERMARKS)
+    names = [run.topic(t) for t in specs]
     read = asyncio.run(read_all(run.bootstrap, run.settings, names))
-    observed, alerts, dead, raw = (read[n] for n in names)
+    observed, alerts, dead, raw, marks = (read[n] for n in names)
     appended = append_times(raw)
     return Outputs(
         observations=[(orjson.loads(m.value)["observation_id"], m.value) for m in observed],
@@ -386,8 +388,54 @@ def collect(run: Run) -> Outputs:
         dead_letters=[registry.DEADLETTER.decode(m.value) for m in dead],
         input_records=len(raw),
         announce_s=announcing(alerts, appended),
+        broken_watermarks=broken_watermarks(raw, observed, marks),
         **reordering(observed, appended),
     )
+
+
+def broken_watermarks(raw: list[Any], observed: list[Any], marks: list[Any]) -> list[str]:
+    """Watermarks whose claim was false when sent. A watermark on partition d of relations.watermarks for source
+    partition P says: every record of P up to the one dated `watermark` (or, read to end E, below E) is done, and
+    its observations for d lie below `observed_offset` of relations.observed d. One that breaks it can make an
+    article late that was not, and lose its alerts; often it does not (the observations came a moment later), so
+    this is checked apart from the outputs. Returns a description of each broken one (all records from offset 0:
+    the topics are the run's own)."""
+    records: dict[int, list[tuple[int, str, datetime | None]]] = {}
+    for m in raw:
+        try:
+            value = orjson.loads(m.value)
+            published = value.get("published_at")
+            records.setdefault(m.partition, []).append(
+                (m.offset, str(value.get("id")), datetime.fromisoformat(published) if published else None))
+        except (orjson.JSONDecodeError, AttributeError, TypeError, ValueError):
+            records.setdefault(m.partition, []).append((m.offset, "", None))
+    first: dict[tuple[int, str], int] = {}  # (relations.observed partition, observation id) -> first offset
+    of_article: dict[tuple[str, int], set[str]] = {}  # (article id, relations.observed partition) -> observation ids
+    for m in observed:
+        value = orjson.loads(m.value)
+        first.setdefault((m.partition, value["observation_id"]), m.offset)
+        of_article.setdefault((value["article_id"], m.partition), set()).add(value["observation_id"])
+    broken: list[str] = []
+    for m in marks:
+        mark = orjson.loads(m.value)
+        source = sorted(records.get(mark["source_partition"], []))
+        if mark["read_to_end"] is not None:
+            covered = mark["read_to_end"]
+        elif mark["watermark"] is not None:
+            newest = datetime.fromisoformat(mark["watermark"])
+            dated = [offset for offset, _, published in source if published == newest]
+            covered = min(dated) + 1 if dated else 0
+        else:
+            continue
+        for offset, article_id, _ in source:
+            if offset >= covered:
+                break
+            late = [i for i in of_article.get((article_id, m.partition), ()) if first[(m.partition, i)] >=
+                    mark["observed_offset"]]
+            broken.extend(f"watermark {m.partition}@{m.offset} (source {mark['source_partition']}, below "
+                          f"{covered}, observed offset {mark['observed_offset']}): {i} first at "
+                          f"{first[(m.partition, i)]}" for i in late)
+    return broken
 
 
 def append_times(raw: list[Any]) -> dict[Any, float]:
