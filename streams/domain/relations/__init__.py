@@ -29,6 +29,8 @@ from streams.domain.relations.analysis import Hit, Pair, cue_hits
 from streams.domain.relations.judge import PairFinding, judge
 from streams.domain.relations.lexicon import lexicon
 from streams.domain.relations.parser import parse
+from streams.domain.relations.roles import Roles
+from streams.domain.relations.roles import roles as roles_of
 from streams.domain.relations.sentences import sentence_spans
 from streams.models import Relation
 
@@ -129,7 +131,7 @@ def _prepare(a: ArticleText) -> _Prepared | Reading:
     # A state's news agency is an actor only as the subject of an act ("KCNA denounced ..."); structure.py
     # keeps it there and nowhere else (not in "according to Xinhua").
     mentions = [m for m in match_text(article, at=at) if m.is_actor or m.kind == "state_media"]
-    roles = structure.roles()
+    roles = roles_of()
     year = a.published_at.year if a.published_at is not None else None
     prepared = _Prepared(article, [], offtopic=_offtopic(article, roles), year=year)
     if not mentions:
@@ -211,7 +213,7 @@ class _Dated:
 _PRONOUN = re.compile(r"\b(?:it|its|itself|he|she|his|her|him)\b", re.IGNORECASE)
 
 
-def _refers(lower: str, roles: structure.Roles, named: int) -> bool:
+def _refers(lower: str, roles: Roles, named: int) -> bool:
     """Whether a sentence naming fewer than two countries points back to one ("its", "the two countries")."""
     if roles.pair_references.search(lower):
         return True
@@ -231,7 +233,7 @@ def _note_lone_act(
         prepared.lone_acts[index] = (first.country, {h.cue.category for h in after})
 
 
-def _mediates(sentence: str, hits: list[Hit], roles: structure.Roles) -> bool:
+def _mediates(sentence: str, hits: list[Hit], roles: Roles) -> bool:
     """ "Malaysia offered to mediate": a mediator of the pair the sentences before related."""
     return any(sentence[h.start : h.end].lower() in roles.mediation_words for h in hits)
 
@@ -247,7 +249,7 @@ def _names_act(sentence: str, hits: list[Hit]) -> bool:
     return False
 
 
-def _offtopic(article: str, roles: structure.Roles) -> bool:
+def _offtopic(article: str, roles: Roles) -> bool:
     """An article about sport, markets or culture: such words far outnumber the nouns that stand for states."""
     words = _WORD.findall(article.lower())
     topical = sum(w in roles.sport_terms or w in roles.sport_words or w in roles.market_terms for w in words)
@@ -292,7 +294,7 @@ def _resolver(
     counts: dict[Pair, int],
     latest: tuple[dict[Pair, int], dict[Pair, str | None]],
 ) -> structure.Resolver:
-    window = structure.roles().window
+    window = roles_of().window
 
     def earlier_mentions(at: int) -> list[structure.Mention]:
         """Actor mentions before `at` in this sentence and in the few before it, nearest first."""
@@ -324,9 +326,9 @@ def _resolver(
 
     def resolve(phrase: str, at: int) -> list[structure.Party]:
         nearest = earlier_mentions(at)
-        if phrase not in structure.roles().singular_pronouns and phrase not in structure.roles().personal_pronouns:
+        if phrase not in roles_of().singular_pronouns and phrase not in roles_of().personal_pronouns:
             # not a pronoun: one of roles().pair_references ("the two countries", "between the neighbours")
-            if not found_pairs and not structure.roles().pair_references.fullmatch(phrase):
+            if not found_pairs and not roles_of().pair_references.fullmatch(phrase):
                 return []  # "the rivalry between the neighbours" after a match: only a pair already related
             if found_pairs:
                 # the pair the article has related most often so far, the latest of equals
@@ -341,7 +343,7 @@ def _resolver(
                 if all(m.country != d.country for d in distinct):
                     distinct.append(m)
             return [structure.Party(m.country, phrase, m.text) for m in distinct[:2]] if len(distinct) >= 2 else []
-        person = phrase in structure.roles().personal_pronouns
+        person = phrase in roles_of().personal_pronouns
         parties: list[structure.Party] = []
         for m in nearest:
             if person and m.kind != "leader":

@@ -18,121 +18,22 @@ the actors `Resolver` finds for them in the sentences before.
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from streams.domain.countries.trie import normalise
 from streams.domain.relations.analysis import Hit, is_modal, rescoped, trend_hit
 from streams.domain.relations.lexicon import lexicon
+from streams.domain.relations.roles import Roles, roles
+from streams.domain.relations.senses import sense, trade_of
 
 # Dependency labels (ClearNLP, as spaCy's English models use them).
 _SUBJECT = frozenset({"nsubj", "csubj", "expl"})
 _OBJECT = frozenset({"dobj", "dative", "attr", "oprd", "iobj", "nsubjpass"})
 _MODIFIER = frozenset({"poss", "compound", "amod", "nmod", "npadvmod", "nummod"})
 _THROUGH = frozenset({"conj", "appos"})
-
-
-@dataclass(frozen=True)
-class Roles:
-    state_nouns: frozenset[str]
-    owner_nouns: frozenset[str]
-    object_preps: frozenset[str]
-    locative_preps: frozenset[str]
-    between_preps: frozenset[str]
-    list_preps: frozenset[str]
-    singular_pronouns: frozenset[str]
-    plural_pronouns: frozenset[str]
-    personal_pronouns: frozenset[str]
-    pair_references: re.Pattern[str]  # "the two countries", "both Gulf neighbours", "each other"
-    window: int
-    history_years: int
-    sport_terms: frozenset[str]
-    sport_words: frozenset[str]
-    market_terms: frozenset[str]
-    military_objects: frozenset[str]
-    relational_objects: frozenset[str]
-    collective_nouns: frozenset[str]
-    ending_verbs: frozenset[str]
-    resumption_words: frozenset[str]
-    force_if_armed_words: frozenset[str]
-    peaceful_missions: frozenset[str]
-    market_demand_words: frozenset[str]
-    mediation_words: frozenset[str]
-    people_nouns: frozenset[str]
-    multitudes: frozenset[str]
-    envoys: frozenset[str]
-    finding_verbs: frozenset[str]
-    reporting_verbs: frozenset[str]
-    swap_verbs: frozenset[str]
-    transit_preps: frozenset[str]
-    arrival_verbs: frozenset[str]
-    labour_words: frozenset[str]
-    entry_verbs: frozenset[str]
-    territorial_objects: frozenset[str]
-    intensifiers: dict[str, float]
-    senses: dict[str, dict[str, tuple[str, float, int]]]
-
-
-@cache
-def roles() -> Roles:
-    raw: dict[str, Any] = json.loads(
-        resources.files("streams.domain.relations").joinpath("data", "roles.json").read_text("utf-8")
-    )
-    return Roles(
-        state_nouns=frozenset(raw["state_nouns"]),
-        owner_nouns=frozenset(raw["owner_nouns"]),
-        object_preps=frozenset(raw["object_preps"]),
-        locative_preps=frozenset(raw["locative_preps"]),
-        between_preps=frozenset(raw["between_preps"]),
-        list_preps=frozenset(raw["list_preps"]),
-        singular_pronouns=frozenset(raw["singular_pronouns"]),
-        plural_pronouns=frozenset(raw["plural_pronouns"]),
-        personal_pronouns=frozenset(raw["personal_pronouns"]),
-        pair_references=_pair_pattern(raw["pair_references"], raw["pair_reference_nouns"]),
-        window=int(raw["reference_window_sentences"]),
-        history_years=int(raw["history_years"]),
-        sport_terms=frozenset(raw["sport_terms"]),
-        sport_words=frozenset(raw["sport_words"]),
-        market_terms=frozenset(raw["market_terms"]),
-        military_objects=frozenset(raw["military_objects"]),
-        relational_objects=frozenset(raw["relational_objects"]),
-        collective_nouns=frozenset(raw["collective_nouns"]),
-        ending_verbs=frozenset(raw["ending_verbs"]),
-        resumption_words=frozenset(raw["resumption_words"]),
-        force_if_armed_words=frozenset(raw["force_if_armed_words"]),
-        peaceful_missions=frozenset(raw["peaceful_missions"]),
-        market_demand_words=frozenset(raw["market_demand_words"]),
-        mediation_words=frozenset(raw["mediation_words"]),
-        people_nouns=frozenset(raw["people_nouns"]),
-        multitudes=frozenset(raw["multitudes"]),
-        envoys=frozenset(raw["envoys"]),
-        finding_verbs=frozenset(raw["finding_verbs"]),
-        reporting_verbs=frozenset(raw["reporting_verbs"]),
-        swap_verbs=frozenset(raw["swap_verbs"]),
-        transit_preps=frozenset(raw["transit_preps"]),
-        arrival_verbs=frozenset(raw["arrival_verbs"]),
-        labour_words=frozenset(raw["labour_words"]),
-        entry_verbs=frozenset(raw["entry_verbs"]),
-        territorial_objects=frozenset(raw["territorial_objects"]),
-        intensifiers={k: float(v) for k, v in raw["intensifiers"].items()},
-        senses={
-            cue: {obj: (str(s[0]), float(s[1]), int(s[2])) for obj, s in table.items()}
-            for cue, table in raw["sense_senses"].items()
-        },
-    )
-
-
-def _pair_pattern(phrases: list[str], nouns: list[str]) -> re.Pattern[str]:
-    fixed = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-    heads = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
-    # "relations between the nuclear-armed neighbours": after "between", a plural of these needs no "two"
-    between = r"(?<=between )the(?: [a-z-]+){0,2}? (?:neighbours|neighbors|rivals|allies|adversaries|foes)"
-    return re.compile(rf"\b(?:{fixed}|(?:the two|both)(?: [a-z-]+){{0,2}}? (?:{heads})|{between})\b")
 
 
 @dataclass(frozen=True)
@@ -263,7 +164,7 @@ def read(
             )
             or (
                 _vague(hit)
-                and not _trade_of(doc[root], r)
+                and not trade_of(doc[root], r)
                 and any(
                     c.dep_ in {"dobj", "pobj"} and c.i in cue_roots and not cue_roots[c.i].cue.weak
                     for c in _phrase_children(doc[root], hit)
@@ -277,7 +178,7 @@ def read(
     senseless: set[int] = set()  # cues not relational in this sentence ("launched a phone", "resumed hearings")
     for root, hit in [*cue_roots.items(), *trends]:
         token = doc[root]
-        sensed = _sense(token, hit, r, cue_roots)
+        sensed = sense(token, hit, r, cue_roots)
         if sensed is not None and _crossing_without_state(token, hit, holders):
             sensed = None
         if sensed is None:
@@ -1039,73 +940,6 @@ def _dateline(doc: Any, span: Any, m: Mention) -> bool:
 _DATELINE_CITY = re.compile(r"^[A-Z][A-Z .'-]+, $")  # "NAIROBI, " before "Kenya (AP) —"
 
 
-def _peaceful(token: Any, r: Roles) -> bool:
-    scope = list(token.subtree) + list(token.head.subtree) if token.dep_ != "ROOT" else list(token.subtree)
-    return any(t.lower_ in r.peaceful_missions for t in scope)
-
-
-def _sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | None:
-    """The hit in the sense its arguments give it, or None when the cue is not relational here."""
-    surface = token.lower_
-    if hit.end - hit.start != len(token.text) or hit.cue.category in {"TREND"}:
-        return hit  # a phrase ("opened fire", "held talks") has one sense
-    objects = {c.lower_ for c in token.children if c.dep_ in {"dobj", "compound", "pobj", "nsubjpass", "amod"}}
-    for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in {"of", "in"}):
-        objects |= {c.lower_ for c in prep.children if c.dep_ == "pobj"}
-    if token.dep_ == "compound":
-        objects.add(token.head.lower_)
-    if _trade_of(token, r) and not surface.startswith("exchange"):
-        surface = "exchanged"  # "traded accusations", "swapped prisoners": an exchange, not commerce
-    if surface.startswith("exchange"):
-        senses = r.senses.get("exchange", {})
-        for word in sorted(objects):
-            if word in senses:
-                category, score, quad = senses[word]
-                cue = type(hit.cue)(f"exchange {word}", category, score, quad, True, False)
-                return Hit(hit.start, hit.end, cue, score, quad, f"{surface} {word}", None)
-        if any(c.dep_ == "prep" and c.lower_ in r.between_preps for c in token.children):
-            # "exchanges between the two leaders": contact, whatever was exchanged
-            cue = type(hit.cue)("exchanges between", "CONSULT", 1.5, 1, True, False)
-            return Hit(hit.start, hit.end, cue, 1.5, 1, f"{surface} between", None)
-        return None
-    if hit.cue.category == "MOBILIZE" and _peaceful(token, r):
-        # troops deployed on a peacekeeping or relief mission are aid, not a show of force
-        cue = type(hit.cue)(f"{hit.cue.pattern} (peacekeeping)", "AID", 5.0, 2, hit.cue.recip, hit.cue.weak)
-        return Hit(hit.start, hit.end, cue, 5.0, 2, f"{hit.label} (peacekeeping)", None)
-    if (
-        surface in r.resumption_words
-        and not (objects & r.relational_objects)
-        and not any(c.i in cue_roots for c in token.children)
-    ):
-        return None  # "resumed hearings", "reopened the museum": no relationship resumed
-    if surface in r.entry_verbs:
-        into = {o.lower_ for c in token.children if c.dep_ == "prep" and c.lower_ == "into" for o in c.children}
-        return hit if (objects | into) & r.territorial_objects else None
-    if surface in r.force_if_armed_words:
-        if objects & r.military_objects:
-            return hit
-        return None
-    if surface == "tie":
-        return None  # the diplomatic sense is plural ("ties"); "a tie" is a draw or a link
-    if surface in _VERDICTS and token.dep_ not in {"acomp", "oprd", "attr", "conj"}:
-        return None  # "provocative drills", "an unacceptable delay": the noun says what happened
-    if surface in {"strike", "strikes"} and _labour(token, r):
-        return None  # "a rail strike", "an air traffic control strike", "a strike by dockworkers"
-    if surface in {"sign", "signs"} and any(c.dep_ in {"det", "amod", "compound"} for c in token.children):
-        return None  # "a new border sign", "road signs": a signpost, not signing
-    if surface.startswith("recall") and not objects & r.envoys:
-        return None  # a state recalls its envoys; "recalled the war", "recalled cars" are no act between states
-    if surface == "settlements":
-        return None  # places people settle ("new West Bank settlements"); an agreement is "a settlement"
-    if surface in {"call", "calls", "called", "calling"} and any(c.dep_ == "oprd" for c in token.children):
-        return None  # "called the outcome fraudulent": a label, not a call; what it says speaks for itself
-    if surface in {"demand", "demands"} and any(
-        c.dep_ in {"amod", "compound"} and c.lower_ in r.market_demand_words for c in token.children
-    ):
-        return None  # "rising demand for travel", "consumer demand": a market's, not a state's
-    return hit
-
-
 def _of_a_state(noun: Any, r: Roles) -> bool:
     """A noun for people who serve a state: "troops", "the ambassador", "the diplomatic staff"."""
     return (
@@ -1118,51 +952,12 @@ def _of_a_state(noun: Any, r: Roles) -> bool:
 _STATE_SERVICE = frozenset({"diplomatic", "embassy", "consular", "military", "naval", "intelligence"})
 
 
-def _labour(token: Any, r: Roles) -> bool:
-    """A strike by workers: a labour word among the noun's modifiers, or workers after "by"."""
-    before = [t for c in token.children if c.dep_ in {"compound", "amod", "nmod"} for t in c.subtree]
-    if any(t.lower_ in r.labour_words for t in before):
-        return True
-    return any(
-        o.lower_ in r.labour_words or o.lower_ in r.people_nouns
-        for c in token.children
-        if c.dep_ == "prep" and c.lower_ == "by"
-        for o in c.children
-        if o.dep_ == "pobj"
-    )
-
-
 def _crossing_without_state(token: Any, hit: Hit, holders: _Holders) -> bool:
     """ "Migrants crossed into Colombia": only a state's forces cross into another state as an act of force."""
     if not hit.cue.pattern.startswith(("crossed into", "cross+ into", "crossing into")):
         return False
     subjects = [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
     return not any(holders.of(c) for c in subjects)
-
-
-def _trade_of(token: Any, r: Roles) -> bool:
-    """ "Traded fire", "swapped prisoners": a verb of trade whose object gives an exchange its sense."""
-    return token.lower_ in r.swap_verbs and any(
-        c.dep_ == "dobj" and c.lower_ in r.senses.get("exchange", {}) for c in token.children
-    )
-
-
-_VERDICTS = frozenset(
-    {
-        "provocative",
-        "irresponsible",
-        "unacceptable",
-        "baseless",
-        "groundless",
-        "unfounded",
-        "absurd",
-        "reckless",
-        "illegitimate",
-        "hypocritical",
-        "deplorable",
-        "outrageous",
-    }
-)
 
 
 def _verdict(token: Any, holders: _Holders, cue_roots: dict[int, Hit], r: Roles) -> tuple[list[Party], list[Party]]:
@@ -1183,7 +978,7 @@ def _verdict(token: Any, holders: _Holders, cue_roots: dict[int, Hit], r: Roles)
 
 
 def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: Roles) -> Act | None:
-    if token.lower_ in _VERDICTS:
+    if token.lower_ in r.verdict_words:
         speaker, judged = _verdict(token, holders, cue_roots, r)
         act = Act(hit, [])
         _directed(act, speaker, judged)
