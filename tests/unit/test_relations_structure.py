@@ -1336,3 +1336,44 @@ def test_entering_a_states_waters_is_an_intrusion(text: str, pair: str, initiato
 )
 def test_entering_a_market_is_no_intrusion(text: str) -> None:
     assert pairs(text) == {}
+
+
+# What states demand together is asked of a third; the demanders are no pair.
+def test_a_joint_demand_pairs_no_demanders() -> None:
+    assert pairs("Egypt and Sudan demanded a binding deal on the dam.") == {}
+
+
+# An ending or a refusal the words before show does not reach an act named in an adjunct after the verb.
+def test_a_mediation_after_the_end_of_a_row_is_no_ending() -> None:
+    found = pairs("Ethiopia, Somalia agree to end port row after Turkish mediation")
+    assert found["SOM-TUR"].polarity == "cooperation" and found["ETH-TUR"].polarity == "cooperation"
+
+
+# "their" after states coordinated as a subject stands for them in another clause ("after their ministers
+# met"), never in the subject's own clause ("recalled their ambassadors": their own envoys, no pair among them).
+def test_their_ministers_after_a_coordinated_subject_are_both_states() -> None:
+    found = pairs("Egypt and Sudan issued a joint statement after their foreign ministers met in Cairo.")
+    assert found["EGY-SDN"].polarity == "cooperation"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mali, Niger and Burkina Faso said on Sunday they were recalling their ambassadors from Algeria.",
+        "Argentina, Chile and Peru said that they could not accept the result announced by the council.",
+        "Egypt and Sudan jointly rejected what they called Ethiopia's unilateral filling of the dam.",
+    ],
+)
+def test_co_agents_are_no_pair_of_their_own_act(text: str) -> None:
+    countries = {
+        "Mali": "MLI",
+        "Niger": "NER",
+        "Burkina Faso": "BFA",
+        "Argentina": "ARG",
+        "Chile": "CHL",
+        "Peru": "PER",
+        "Egypt": "EGY",
+        "Sudan": "SDN",
+    }
+    agents = {code for name, code in countries.items() if name in text}
+    assert not [pair for pair in pairs(text) if set(pair.split("-")) <= agents]

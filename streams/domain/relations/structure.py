@@ -125,6 +125,7 @@ def read(
         else:
             cue_roots[span.root.i] = hit
     _reacted_to_as_reported(doc, cue_roots)
+    _outside_the_scope(doc, cue_roots)
     holders = _Holders(doc, r, resolve)
     holders.cues = cue_roots
     spans = [doc.char_span(m.start, m.end, alignment_mode="expand") for m in mentions]
@@ -207,7 +208,9 @@ def read(
             and _reacted_to(doc[root], cue_roots)
             and not governor.cue.pattern.startswith(("violat", "breach"))  # breaking an agreement binds its parties
         )
-        if governor is not None and not reacted:
+        # what is demanded is asked of someone else: "Egypt and Sudan demanded a binding deal" pairs neither
+        asked = governor is not None and governor.cue.category == "REQUEST"
+        if governor is not None and not reacted and not asked:
             act = _act(doc[root], hit, holders, governors, r)
             if act is not None and act.pairs:
                 if governor.score < 0 < act.hit.score:
@@ -365,6 +368,32 @@ def _reacted_to_as_reported(doc: Any, cue_roots: dict[int, Hit]) -> None:
         cue = lexicon().cues.get(surface) or lexicon().cues.get(normalise(surface))
         if cue is not None:
             cue_roots[i] = Hit(hit.start, hit.end, cue, cue.score, cue.quad, surface, None)
+
+
+def _outside_the_scope(doc: Any, cue_roots: dict[int, Hit]) -> None:
+    """ "agree to end the row after Turkish mediation", "refused to talk after the attack": a negation or an
+    ending the words before show belongs to the verb they precede and its objects, not to an act named in an
+    adjunct after it (the mediation happened, and ended nothing)."""
+    roles_of = lexicon().roles
+    for i, hit in list(cue_roots.items()):
+        if not hit.label.startswith(("ending ", "not ")):
+            continue
+        wanted = "reversal" if hit.label.startswith("ending ") else "negators"
+        operator = next((t for t in reversed(doc[:i]) if wanted in roles_of.get(t.lower_, ())), None)
+        if operator is None:
+            continue
+        t, adjunct = doc[i], False
+        for _ in range(8):  # up to the operator (or the verb it modifies), through a preposition other than "of"?
+            if t.i in {operator.i, operator.head.i} or t.head.i == t.i:
+                break
+            if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.lower_ != "of":
+                adjunct = True
+            t = t.head
+        if adjunct and t.i in {operator.i, operator.head.i}:
+            surface = doc.text[hit.start : hit.end].lower()
+            cue = lexicon().cues.get(surface) or lexicon().cues.get(normalise(surface))
+            if cue is not None:
+                cue_roots[i] = Hit(hit.start, hit.end, cue, cue.score, cue.quad, surface, None)
 
 
 _MAX_PATH = 5
@@ -802,7 +831,19 @@ class _Holders:
         """ "they", "their" stand for a state only through plural state nouns named before them in the sentence
         ("U.S. authorities said they would ...")."""
         for i in sorted((i for i in self.parties if i < token.i), reverse=True):
-            if self.doc[i].lower_ in self.r.state_nouns and self.doc[i].lower_.endswith("s"):
+            own_subject = self.doc[i].dep_ in _SUBJECT and _clause(self.doc[i]).i == _clause(token).i
+            if own_subject and len({p.country for p in self.parties[i]}) >= 2:
+                return  # "they were recalling their ambassadors": the subject's own
+            plural_noun = self.doc[i].lower_ in self.r.state_nouns and self.doc[i].lower_.endswith("s")
+            # "Egypt and Sudan issued a statement after their ministers met": states coordinated as the subject
+            coordinated = (
+                self.doc[i].dep_ in _SUBJECT
+                and len({p.country for p in self.parties[i]}) >= 2
+                and _clause(self.doc[i]).i != _clause(token).i  # in their own clause "their envoys" are their own
+                and token.dep_ == "poss"
+                and _state_noun(token.head, self.r)  # "their foreign ministers", not "their economies"
+            )
+            if (plural_noun or coordinated) and i not in self.modifier_only:
                 # all of them: "the two ministries said they had agreed" stands for both states
                 named = _unique(self.parties[i])
                 self._place(token, [Party(q.country, token.text, self.doc[i].text) for q in named])
@@ -1008,7 +1049,8 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
         ):
             # "X said Y had interfered": a hostile act reported by another state is aimed at the one reporting it
             speaker = _subjects(token.head, holders, cue_roots, r)
-            if agents and speaker:
+            # not when the speakers speak of themselves ("X, Y and Z said they could not accept the result")
+            if agents and speaker and not {p.country for p in speaker} & {p.country for p in agents}:
                 patients = speaker
     if not agents and not between and hit.cue.recip:
         agents = _preceding_coordination(token, holders)
@@ -1036,6 +1078,11 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
             indirect = True
     hit = _scoped(token, _asked_for(token, _scaled(token, hit, r), cue_roots), reported=_reacted_to(token, cue_roots))
     act = Act(hit, [], indirect=indirect)
+    acting = {a.country for a in agents}
+    if len(acting) >= 2:
+        # co-agents are no patients of their own act ("Egypt and Sudan rejected what they called Ethiopia's
+        # operation": not Egypt toward Sudan; "the two governments clashed over US operations": mutual)
+        patients = [p for p in patients if p.country not in acting]
     if len({p.country for p in between}) >= 2:
         _within(act, between)
     elif agents and patients:
