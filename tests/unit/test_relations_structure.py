@@ -1377,3 +1377,8 @@ def test_co_agents_are_no_pair_of_their_own_act(text: str) -> None:
     }
     agents = {code for name, code in countries.items() if name in text}
     assert not [pair for pair in pairs(text) if set(pair.split("-")) <= agents]
+
+
+def test_an_act_talked_about_relates_no_talker_to_its_place() -> None:
+    found = pairs("Egypt's foreign minister held talks with his Qatari counterpart on the Gaza ceasefire.")
+    assert set(found) == {"EGY-QAT"}

@@ -478,8 +478,20 @@ def _cue_on_path(a: Any, b: Any, cue_roots: dict[int, Hit], read_roots: set[int]
             # "X condemned the attack on Y": an act on the path between them relates Y to its own author, and
             # X reacts to that act, not to Y
             reacted = [x for x in strong if _reacted_to(x, cue_roots)]
-            return cue_roots[strong[-1].i] if strong and not reacted else None
+            if not strong or reacted or _topic(strong[-1], cue_roots):
+                return None
+            return cue_roots[strong[-1].i]
     return None
+
+
+def _topic(token: Any, cue_roots: dict[int, Hit]) -> bool:
+    """ "talks with his Qatari counterpart on the Gaza ceasefire": an act named as what is talked about."""
+    prep = token.head
+    return (
+        token.dep_ == "pobj"
+        and prep.lower_ in {"on", "about", "regarding", "concerning"}
+        and prep.head.i not in cue_roots
+    )
 
 
 def _coordinated(a: Any, b: Any) -> bool:
@@ -1133,7 +1145,8 @@ def _asked_for(token: Any, hit: Hit, cue_roots: dict[int, Hit]) -> Hit:
             asked = cue_roots.get(t.i)
             if asked is not None and asked.cue.category in _HELP and asked.score > 0:
                 score = min(3.0, asked.score)
-                return hit._replace(score=score, quad=1, label=f"request: {asked.label}")
+                label = asked.label if asked.label.startswith("request: ") else f"request: {asked.label}"
+                return hit._replace(score=score, quad=1, label=label)
     return hit
 
 
