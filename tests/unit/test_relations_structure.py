@@ -1382,3 +1382,71 @@ def test_co_agents_are_no_pair_of_their_own_act(text: str) -> None:
 def test_an_act_talked_about_relates_no_talker_to_its_place() -> None:
     found = pairs("Egypt's foreign minister held talks with his Qatari counterpart on the Gaza ceasefire.")
     assert set(found) == {"EGY-QAT"}
+
+
+# A refusal reaches the verb's own prepositional argument ("return to talks", "take part in the exercises");
+# only an adjunct of time, cause or concession is outside it.
+REFUSALS_OF_PREPOSITIONAL_ARGUMENTS = [
+    ("Iran said it would not return to talks with the United States.", "IRN-USA"),
+    ("India will not engage in dialogue with Pakistan until the attacks stop.", "IND-PAK"),
+    ("Japan will not take part in the joint exercises with China.", "CHN-JPN"),
+    ("Niger ended its participation in military cooperation with France.", "FRA-NER"),
+]
+
+
+@pytest.mark.parametrize(("text", "pair"), REFUSALS_OF_PREPOSITIONAL_ARGUMENTS)
+def test_a_refusal_reaches_a_prepositional_argument(text: str, pair: str) -> None:
+    assert pairs(text)[pair].polarity == "conflict"
+
+
+# A verdict judges the state whose act it is, not the one the act falls on, nor a private person's act.
+def test_a_verdict_on_sanctions_does_not_judge_their_target() -> None:
+    found = pairs("The Hungarian prime minister said EU sanctions on Russia were absurd.")
+    assert "absurd" not in [c for r in found.values() for e in r.evidence for c in e.cues]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Germany's foreign ministry said the Russian blogger's claims about Berlin were baseless.",
+        "The Turkish fans' behaviour in Vienna was deplorable, Austrian police said.",
+    ],
+)
+def test_a_verdict_on_a_private_persons_act_is_none(text: str) -> None:
+    assert pairs(text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "pair", "initiator"),
+    [
+        ("Seoul said Pyongyang's missile launch was a provocative act.", "KOR-PRK", "KOR"),
+        ("Russia rejected the report, adding that Poland's claims were groundless.", "POL-RUS", "RUS"),
+    ],
+)
+def test_a_verdict_as_a_predicate_noun_or_under_a_second_verb(text: str, pair: str, initiator: str) -> None:
+    assert pairs(text)[pair].initiator == initiator
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Egypt and Sudan called for a binding agreement on the dam.",
+        "Saudi Arabia and the United Arab Emirates called for a ceasefire in Sudan.",
+        "Ukraine and Britain attacked its Black Sea fleet, Russia said.",
+        "A Liberian-flagged tanker carrying Russian oil entered Danish waters on Sunday.",
+        "The US and South Korean warships entered the East China Sea zone near Japan.",
+    ],
+)
+def test_co_requesters_unknown_owners_and_merchant_ships_relate_no_states(text: str) -> None:
+    assert pairs(text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "pair", "initiator"),
+    [
+        ("Serbia and Kosovo's Serb leaders rejected Kosovo's decision to ban the dinar.", "SRB-XKX", "SRB"),
+        ("Russian fighter jets entered Estonian airspace without permission.", "EST-RUS", "RUS"),
+    ],
+)
+def test_a_named_target_among_the_agents_stays_a_target(text: str, pair: str, initiator: str) -> None:
+    assert pairs(text)[pair].initiator == initiator

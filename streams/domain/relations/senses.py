@@ -57,7 +57,10 @@ def sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | No
         return None
     if surface == "tie":
         return None  # the diplomatic sense is plural ("ties"); "a tie" is a draw or a link
-    if surface in r.verdict_words and token.dep_ not in {"acomp", "oprd", "attr", "conj"}:
+    predicate = token.dep_ in {"acomp", "oprd", "attr", "conj"} or (
+        token.dep_ == "amod" and token.head.dep_ in {"attr", "oprd"}  # "was a provocative act"
+    )
+    if surface in r.verdict_words and not predicate:
         return None  # "provocative drills", "an unacceptable delay": the noun says what happened
     if surface in {"strike", "strikes"} and _labour(token, r):
         return None  # "a rail strike", "an air traffic control strike", "a strike by dockworkers"

@@ -184,7 +184,7 @@ def read(
             sensed = None
         if sensed is None:
             senseless.add(root)
-            cue_roots.pop(root, None)  # no act: nor the author of one for the words around it ("a rail strike")
+            holders.senseless.add(root)  # no act: nor the author of one for the words around it ("a rail strike")
             continue
         if year is not None and _dated_before(token, year - r.history_years):
             continue
@@ -370,6 +370,9 @@ def _reacted_to_as_reported(doc: Any, cue_roots: dict[int, Hit]) -> None:
             cue_roots[i] = Hit(hit.start, hit.end, cue, cue.score, cue.quad, surface, None)
 
 
+_ADJUNCT_PREPS = frozenset({"after", "following", "despite", "amid", "before", "during", "since", "because"})
+
+
 def _outside_the_scope(doc: Any, cue_roots: dict[int, Hit]) -> None:
     """ "agree to end the row after Turkish mediation", "refused to talk after the attack": a negation or an
     ending the words before show belongs to the verb they precede and its objects, not to an act named in an
@@ -386,8 +389,8 @@ def _outside_the_scope(doc: Any, cue_roots: dict[int, Hit]) -> None:
         for _ in range(8):  # up to the operator (or the verb it modifies), through a preposition other than "of"?
             if t.i in {operator.i, operator.head.i} or t.head.i == t.i:
                 break
-            if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.lower_ != "of":
-                adjunct = True
+            if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.lower_ in _ADJUNCT_PREPS:
+                adjunct = True  # not "take part in", "return to": those are the verb's own arguments
             t = t.head
         if adjunct and t.i in {operator.i, operator.head.i}:
             surface = doc.text[hit.start : hit.end].lower()
@@ -427,6 +430,10 @@ def _on_paths(
             if _coordinated(a, b):
                 continue
             ours, theirs = {p.country for p in pa}, {q.country for q in pb}
+            if any(
+                all(p.via is not None for p in x) and cx <= cy for x, cx, cy in ((pa, ours, theirs), (pb, theirs, ours))
+            ):
+                continue  # "Ukraine and Britain attacked its fleet": a reference to one of them is no other side
             pairs = sorted({(x, y) if x < y else (y, x) for x in ours for y in theirs if x != y})
             pairs = [pair for pair in pairs if pair not in related]
             if not pairs:
@@ -688,6 +695,7 @@ class _Holders:
         self.mention_tokens: set[int] = set()
         self.modifier_only: set[int] = set()  # parties held as a modifier: read only by the noun they modify
         self.cues: dict[int, Hit] = {}  # the sentence's cues by the token that heads each
+        self.senseless: set[int] = set()  # cue tokens in no relational sense here ("a rail strike")
         self.posts: dict[int, list[Party]] = {}  # "ambassador to X": X, by the envoy's token
         self.actor_starts: set[int] = set()  # mentions in a role a state can hold, by where they start
         self.state_marked = False
@@ -1014,23 +1022,66 @@ def _crossing_without_state(token: Any, hit: Hit, holders: _Holders) -> bool:
 
 
 def _verdict(token: Any, holders: _Holders, cue_roots: dict[int, Hit], r: Roles) -> tuple[list[Party], list[Party]]:
-    """ "Pakistan said India's remarks were irresponsible", "Kyiv called Moscow's claims absurd": the one who
-    says it judges the owner of what is judged."""
-    while token.dep_ == "conj" and token.head.i != token.i:
-        token = token.head  # "irresponsible and provocative"
+    """ "Pakistan said India's remarks were irresponsible", "Kyiv called Moscow's claims absurd", "Seoul said the
+    launch was a provocative act": the one who says it judges the state whose act is judged (its owner or its
+    modifier, never what the act falls on: "called sanctions on Iran illegitimate" judges who imposed them)."""
+    while token.dep_ in {"conj", "amod"} and token.head.i != token.i:
+        token = token.head  # "irresponsible and provocative", "a provocative act"
     if token.dep_ == "oprd":  # "called the claims baseless"
         verb = token.head
-        judged = [
-            p for c in verb.children if c.dep_ == "dobj" for p in _holding(c, holders, cue_roots, r, modifier=False)
-        ]
+        judged = [p for c in verb.children if c.dep_ == "dobj" for p in _judged_owner(c, holders, r)]
         return _subjects(verb, holders, cue_roots, r), judged
     copula = token.head
-    judged = _subjects(copula, holders, cue_roots, r)
-    speaker = _subjects(copula.head, holders, cue_roots, r) if copula.dep_ == "ccomp" else []
+    judged = [p for c in copula.children if c.dep_ in _SUBJECT for p in _judged_owner(c, holders, r)]
+    speaker: list[Party] = []
+    clause = copula
+    while clause.dep_ in {"ccomp", "advcl", "xcomp", "conj"} and clause.head.i != clause.i and not speaker:
+        clause = clause.head  # "Russia said ..., adding that Poland's claims were groundless"
+        speaker = _subjects(clause, holders, cue_roots, r)
     return speaker, judged
 
 
+def _judged_owner(noun: Any, holders: _Holders, r: Roles) -> list[Party]:
+    """Whose act a judged noun is: a state named as its owner or modifier ("India's remarks", "the US sanctions"),
+    not a private person's ("the Russian blogger's claims")."""
+    if holders.of(noun):
+        return holders.of(noun)  # "Moscow", "the ministry" itself
+    owners = [c for c in noun.children if c.dep_ == "poss"]
+    if any(not (holders.of(c) or c.i in holders.mention_tokens or _of_a_state(c, r)) for c in owners):
+        return []  # "the Turkish fans' behaviour", "the businessman's lawsuit"
+    return _unique(
+        holders.owned(noun) + [p for c in noun.children if c.dep_ in _MODIFIER for p in _modifiers(c, holders)]
+    )
+
+
+def _entry(token: Any, holders: _Holders, cue_roots: dict[int, Hit], r: Roles) -> tuple[list[Party], list[Party]]:
+    """ "Chinese coast guard ships entered its territorial waters", "Russian fighter jets entered Estonian
+    airspace": a state's forces (a holder, or a weapon its modifier names; not a ship it flags) into what another
+    state holds (the owner of the waters, not a place near them)."""
+    agents: list[Party] = []
+    for c in token.children:
+        if c.dep_ in {"nsubj", "nsubjpass"}:
+            agents += holders.of(c)
+            if c.i in cue_roots or c.lower_ in r.military_objects:
+                agents += [p for m in c.children if m.dep_ in _MODIFIER for p in _modifiers(m, holders)]
+    objects = [c for c in token.children if c.dep_ == "dobj"] + [
+        o for c in token.children if c.dep_ == "prep" and c.lower_ == "into" for o in c.children if o.dep_ == "pobj"
+    ]
+    held = [o for o in objects if o.lower_ in r.territorial_objects]
+    patients = [
+        p
+        for o in held
+        for p in holders.owned(o) + [q for c in o.children if c.dep_ in _MODIFIER for q in _modifiers(c, holders)]
+    ]
+    return _unique(agents), _unique(patients)
+
+
 def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: Roles) -> Act | None:
+    if token.lower_ in r.entry_verbs:
+        agents, patients = _entry(token, holders, cue_roots, r)
+        act = Act(hit, [])
+        _directed(act, agents, patients)
+        return act
     if token.lower_ in r.verdict_words:
         speaker, judged = _verdict(token, holders, cue_roots, r)
         act = Act(hit, [])
@@ -1091,10 +1142,15 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
     hit = _scoped(token, _asked_for(token, _scaled(token, hit, r), cue_roots), reported=_reacted_to(token, cue_roots))
     act = Act(hit, [], indirect=indirect)
     acting = {a.country for a in agents}
-    if len(acting) >= 2:
-        # co-agents are no patients of their own act ("Egypt and Sudan rejected what they called Ethiopia's
-        # operation": not Egypt toward Sudan; "the two governments clashed over US operations": mutual)
-        patients = [p for p in patients if p.country not in acting]
+    referred = {a.country for a in agents if a.via is not None}
+    if len(acting) >= 2 and patients:
+        # co-agents are no patients of their own act where a reference made them both ("Egypt and Sudan
+        # rejected what they called Ethiopia's operation": not Egypt toward Sudan; "the two governments clashed
+        # over US operations": mutual); "Serbia and Kosovo's Serb leaders rejected Kosovo's decision" keeps Kosovo
+        kept = [p for p in patients if p.country not in acting or (p.via is None and p.country not in referred)]
+        if not kept and not (referred and hit.cue.recip):
+            return act  # "Ukraine and Britain attacked its fleet": whose fleet is not known
+        patients = kept
     if len({p.country for p in between}) >= 2:
         _within(act, between)
     elif agents and patients:
@@ -1102,6 +1158,7 @@ def _act(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit], r: 
     elif (
         len({a.country for a in agents}) >= 2
         and not hit.cue.weak
+        and not hit.label.startswith(("request:", "demand:"))  # "X and Y called for a ceasefire": asked of others
         and (
             (
                 hit.cue.recip
@@ -1248,7 +1305,8 @@ def _holding(
     for t in _conjuncts(token):
         out.extend(holders.of(t, as_modifier=modifier))
         out.extend(holders.owned(t))
-        if modifier or holders.of(t) or not (force or t.i in cue_roots or t.lower_ in r.owner_nouns):
+        named_act = t.i in cue_roots and t.i not in holders.senseless
+        if modifier or holders.of(t) or not (force or named_act or t.lower_ in r.owner_nouns):
             continue
         # force against a country's things is force against the country ("shelled Eritrean posts")
         modifying = [p for c in t.children if c.dep_ in _MODIFIER for p in _modifiers(c, holders)]
