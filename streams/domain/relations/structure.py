@@ -1436,7 +1436,9 @@ def _arguments(
     # "Egypt condemned the Israeli strikes on Gaza" with "on Gaza" hung on "condemned": the act's target
     if _reacted_to(token, cue_roots):
         children += _lent_preps(token.head, token)
-    children = [c for c in children if not any(c in _lent_preps(token, o) for o in _act_objects(token, cue_roots))]
+    lent = {p.i for o in _act_objects(token, cue_roots) for p in _lent_preps(token, o)}
+    if lent:
+        children = [c for c in children if c.i not in lent]
     for c in children:
         dep = c.dep_
         if dep in _SUBJECT:
