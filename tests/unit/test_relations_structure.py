@@ -1450,3 +1450,23 @@ def test_co_requesters_unknown_owners_and_merchant_ships_relate_no_states(text: 
 )
 def test_a_named_target_among_the_agents_stays_a_target(text: str, pair: str, initiator: str) -> None:
     assert pairs(text)[pair].initiator == initiator
+
+
+# False alarms found on the trap articles (benchmarks/data/written/traps-f.jsonl), each in sentences of our own.
+SILENT = [
+    "The firm imported more parts from suppliers in China and South Korea to meet demand for its cables.",
+    "Portuguese police arrested his former business partner, a British citizen, in Faro last month.",
+    "The treaty was signed by East and West Germany together with the United States, the Soviet Union, Britain "
+    "and France.",
+    "French air traffic strike grounds flights between Britain, Spain and Italy",
+    '"Passengers travelling from the UK to Spain have nothing to do with this dispute," the airline chief said.',
+]
+
+
+@pytest.mark.parametrize("text", SILENT)
+def test_trap_sentences_relate_no_states(text: str) -> None:
+    assert pairs(text) == {}
+
+
+def test_police_arresting_another_states_diplomats_is_an_act_between_states() -> None:
+    assert pairs("Portuguese police arrested two British diplomats, London said.")["GBR-PRT"].polarity == "conflict"

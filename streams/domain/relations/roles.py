@@ -48,6 +48,8 @@ class Roles:
     entry_verbs: frozenset[str]
     territorial_objects: frozenset[str]
     verdict_words: frozenset[str]
+    unmet_objects: frozenset[str]
+    historical_states: re.Pattern[str]
     intensifiers: dict[str, float]
     senses: dict[str, dict[str, tuple[str, float, int]]]
 
@@ -94,6 +96,8 @@ def roles() -> Roles:
         entry_verbs=frozenset(raw["entry_verbs"]),
         territorial_objects=frozenset(raw["territorial_objects"]),
         verdict_words=frozenset(raw["verdict_words"]),
+        unmet_objects=frozenset(raw["unmet_objects"]),
+        historical_states=re.compile(r"\b(?:" + "|".join(re.escape(n) for n in raw["historical_states"]) + r")\b"),
         intensifiers={k: float(v) for k, v in raw["intensifiers"].items()},
         senses={
             cue: {obj: (str(s[0]), float(s[1]), int(s[2])) for obj, s in table.items()}

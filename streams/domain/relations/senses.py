@@ -55,6 +55,8 @@ def sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | No
         if objects & r.military_objects:
             return hit
         return None
+    if surface in {"meet", "meets", "met", "meeting"} and objects & r.unmet_objects:
+        return None  # "to meet demand", "met its targets": no meeting
     if surface == "tie":
         return None  # the diplomatic sense is plural ("ties"); "a tie" is a draw or a link
     predicate = token.dep_ in {"acomp", "oprd", "attr", "conj"} or (

@@ -136,6 +136,8 @@ def read(
     holders.add_references()
     if not holders.any_actor() or ((offtopic or _sporty(doc, r)) and not holders.state_marked):
         return Reading([], holders.actor_starts)
+    if r.historical_states.search(_text(doc)):
+        return Reading([], holders.actor_starts)  # "signed by East and West Germany ... the Soviet Union": history
     for root, hit in list(cue_roots.items()):
         # A vague verb with an act for its object is a light verb: "sent a message", "provided support" say
         # what the object says (and the object takes the verb's subject and objects); so is backing a hostile
@@ -618,10 +620,17 @@ def _argument(token: Any, holders: _Holders, r: Roles, *, force: bool = False) -
 
 
 def _origin_of_people(prep: Any, r: Roles) -> bool:
-    """ "welcomed visitors from India", however the parse attaches the "from": where people come from."""
+    """ "welcomed visitors from India", however the parse attaches the "from": where people come from; and
+    where people travel from or to ("passengers travelling from the UK to Spain")."""
+    governor = prep.head
+    if prep.lower_ in {"from", "to", "into"} and governor.lower_ in r.arrival_verbs:
+        travellers = [c for c in governor.children if c.dep_ in _SUBJECT] + (
+            [governor.head] if governor.dep_ in {"acl", "relcl"} else []
+        )
+        if any(t.lower_ in r.people_nouns for t in travellers):
+            return True
     if prep.lower_ != "from":
         return False
-    governor = prep.head
     return governor.lower_ in r.people_nouns or any(
         o.dep_ == "dobj" and o.lower_ in r.people_nouns for o in governor.children
     )
@@ -1454,7 +1463,9 @@ def _arguments(
             else:
                 # arresting or jailing people is done to them, not to their state ("arrested two Australian
                 # nationals"); force against a country's things is force against it ("shelled Eritrean posts")
-                held_force = force and not (hit.cue.category == "COERCE" and c.lower_ in r.people_nouns)
+                held_force = force and not (
+                    hit.cue.category == "COERCE" and any(x.lower_ in r.people_nouns for x in _conjuncts(c))
+                )  # "arrested his business partner, a British citizen"
                 patients += _holding(
                     c,
                     holders,
