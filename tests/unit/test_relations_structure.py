@@ -1470,3 +1470,14 @@ def test_trap_sentences_relate_no_states(text: str) -> None:
 
 def test_police_arresting_another_states_diplomats_is_an_act_between_states() -> None:
     assert pairs("Portuguese police arrested two British diplomats, London said.")["GBR-PRT"].polarity == "conflict"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The treaty was signed on a boat moored where the borders of Luxembourg, France and Germany meet.",
+        "France remains the world's most visited country as Spain closes the gap.",
+    ],
+)
+def test_borders_meeting_and_tourist_visits_relate_no_states(text: str) -> None:
+    assert pairs(text) == {}

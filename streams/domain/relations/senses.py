@@ -57,6 +57,15 @@ def sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | No
         return None
     if surface in {"meet", "meets", "met", "meeting"} and objects & r.unmet_objects:
         return None  # "to meet demand", "met its targets": no meeting
+    if surface in {"meet", "meets", "met"} and any(
+        c.dep_ == "nsubj" and c.lower_ in r.territorial_objects | {"border", "borders", "rivers", "roads", "lines"}
+        for c in token.children
+    ):
+        return None  # "where the borders of Luxembourg, France and Germany meet": a place
+    if surface.startswith("visit") and (
+        token.dep_ in {"amod", "acomp"} or any(c.lower_ == "most" for c in token.children)
+    ):
+        return None  # "the world's most visited country": tourism
     if surface == "tie":
         return None  # the diplomatic sense is plural ("ties"); "a tie" is a draw or a link
     predicate = token.dep_ in {"acomp", "oprd", "attr", "conj"} or (

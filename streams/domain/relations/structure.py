@@ -1442,6 +1442,7 @@ def _arguments(
     # material acts are done in a place ("aid in Iraq", "troops deployed in Syria"); words, at a venue
     material = hit.cue.quad in (2, 4)
     children = _phrase_children(token, hit) + _shared_with_first_conjunct(token, hit)
+
     # "Egypt condemned the Israeli strikes on Gaza" with "on Gaza" hung on "condemned": the act's target
     if _reacted_to(token, cue_roots):
         children += _lent_preps(token.head, token)
