@@ -1481,3 +1481,20 @@ def test_police_arresting_another_states_diplomats_is_an_act_between_states() ->
 )
 def test_borders_meeting_and_tourist_visits_relate_no_states(text: str) -> None:
     assert pairs(text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'North Korea threatened on Monday to take "merciless" countermeasures against South Korea and the United '
+            "States.",
+            {"KOR-PRK", "PRK-USA"},
+        ),
+        ("Beijing vowed countermeasures against Lithuania.", {"CHN-LTU"}),
+    ],
+)
+def test_countermeasures_against_a_state_are_its_threat(text: str, expected: set[str]) -> None:
+    found = pairs(text)
+    assert set(found) == expected
+    assert all(r.polarity == "conflict" and r.initiator in {"PRK", "CHN"} for r in found.values())
