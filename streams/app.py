@@ -382,7 +382,8 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         dedup=DuplicateIndex(max_entries=settings.dedup_max_entries, ttl=timedelta(days=settings.dedup_ttl_days)),
     )
     dense = settings.topic(registry.OBSERVED.name) in faust_fixes.inputs_without_markers(settings)
-    detector = Detector(config=detector_config(settings), store=TableStore(pairs), dense_offsets=dense)
+    store = TableStore(pairs)
+    detector = Detector(config=detector_config(settings), store=store, dense_offsets=dense)
     raw, clean_out, observed, alerts_out = (
         topic[spec.name] for spec in (registry.RAW, registry.CLEAN, registry.OBSERVED, registry.ALERTS)
     )
@@ -391,7 +392,6 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
                             Extent(bootstrap, settings), raw.get_topic_name(), observed_name)
     extent = SourceExtent(Extent(bootstrap, settings), raw.get_topic_name())
     rebalances = [app.rebalancing_count]
-    begun: set[int] = set()  # partitions of relations.observed read since the last rebalance
 
     def clean_one(value: bytes, received_at: datetime | None) -> CleanArticle:
         return cleaner(registry.RAW.decode(value), received_at=received_at)
@@ -430,25 +430,41 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
             await marks.after(await marks.done(batch, articles))
 
     @app.agent(app.topic(observed.get_topic_name(), watermarks_name), name="detect")
+    @ends_the_worker
     async def detect(stream: faust.StreamT[bytes]) -> None:
-        async for event in stream.events():
-            message = event.message
-            if app.rebalancing_count != rebalances[0]:  # the table may hold newer clocks than this worker's cache
-                rebalances[0] = app.rebalancing_count
-                detector.forget()
-                begun.clear()
-            if message.topic != watermarks_name and message.partition not in begun:
-                begun.add(message.partition)
-                detector.read_from(message.partition, faust_fixes.read_from(app, message.tp) or 0)
-            if message.topic == watermarks_name:
-                await extent.refresh(detector)
-                alerts = await detect_io.process("detect", event, watermark_one, message.partition)
-            else:
-                alerts = await detect_io.process("detect", event, observation_one, message.partition, message.offset)
-            if alerts:
-                await detect_io.send("detect", event, alerts_out, [(a.pair, a) for a in alerts])
-                metrics.alerted(alerts)
-            await detect_io.flush("detect")  # its alerts or its dead letter acknowledged before the event is
+        """A batch of observations and watermarks: the detect driver over each in turn, the table written once per
+        entry per batch (TableStore), the alerts sent, and their acknowledgements awaited before the batch is."""
+        last: dict[int, faust.EventT[bytes]] = {}  # partition -> the batch's last event of it
+
+        def current(partition: int) -> bool:
+            faust_fixes.current(last[partition])  # the table writes go to that partition's changelog
+            return True
+
+        async for batch in faust_fixes.batches(stream, BATCH_SIZE, BATCH_WITHIN_S):
+            metrics.batch("detect", len(batch))
+            if any(event.message.topic == watermarks_name for event in batch):
+                await extent.refresh(detector)  # newer than every watermark of the batch
+            for event in batch:
+                message = event.message
+                if app.rebalancing_count != rebalances[0]:  # the table may hold newer clocks than the driver's cache
+                    rebalances[0] = app.rebalancing_count
+                    detector.forget()
+                faust_fixes.current(event)
+                store.begin(message.partition)
+                last[message.partition] = event
+                if message.topic == watermarks_name:
+                    alerts = await detect_io.process("detect", event, watermark_one, message.partition)
+                else:
+                    # what the group has committed was read (None while a rebalance is in progress)
+                    detector.read_from(message.partition, faust_fixes.read_from(app, message.tp) or 0)
+                    alerts = await detect_io.process("detect", event, observation_one, message.partition,
+                                                     message.offset)
+                if alerts:
+                    await detect_io.send("detect", event, alerts_out, [(a.pair, a) for a in alerts])
+                    metrics.alerted(alerts)
+            store.flush(current)
+            last.clear()
+            await detect_io.flush("detect")  # its alerts and dead letters acknowledged before the batch is
 
     _add_views(app, pairs, progress)
     return app

@@ -55,11 +55,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import faust
+from faust import streams as faust_streams
 from faust.tables import TableManager
 from faust.tables.recovery import Recovery
 from faust.types import TP
@@ -244,3 +246,10 @@ async def batches(stream: faust.StreamT[bytes], size: int, within_s: float
         finished = False
         yield list(events)
         finished = True
+
+
+def current(event: faust.EventT[bytes]) -> None:
+    """Make `event` the current one of the agent's task while it processes the event from a batch: take_events
+    fills its batches in another task, so the agent's own has no current event, and a table write takes its
+    changelog partition (and its store partition) from the current event."""
+    faust_streams._current_event.set(weakref.ref(event))

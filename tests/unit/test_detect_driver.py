@@ -307,3 +307,41 @@ def test_a_burst_keeps_the_pair_s_newer_articles_held_instead_of_closing_a_windo
     assert state is not None and state.late == 0
     assert expected, "the story should imply alerts"
     assert {a.alert_id: a for a in got} == {a.alert_id: a for a in expected}
+
+
+def test_in_batches_the_table_is_written_once_per_key_and_gives_the_same_alerts() -> None:
+    """The live form with the writes of each batch of 7 events kept back until the batch ends: replay's alerts,
+    the same table at the end, and fewer writes (a pair's state once per batch; an observation held and applied
+    within a batch never written)."""
+
+    class CountingTable(dict[bytes, bytes]):
+        writes = 0
+
+        def __setitem__(self, key: bytes, value: bytes) -> None:
+            CountingTable.writes += 1
+            super().__setitem__(key, value)
+
+    observations = _stories(3)
+
+    def live(batch: int) -> tuple[list[RelationshipAlert], dict[bytes, bytes], int]:
+        CountingTable.writes = 0
+        table = CountingTable()
+        store = TableStore(table)
+        detector = Detector(store=store)
+        detector.set_extent({0: (0, 10**6)})
+        alerts: list[RelationshipAlert] = []
+        for offset, o in enumerate(observations):
+            if batch > 1:
+                store.begin(0)
+            alerts += detector.take_observation(o, 0, offset)
+            alerts += detector.take_watermark(_mark(0, o.published_at, offset=offset + 1), 0)
+            if batch > 1 and (offset + 1) % batch == 0:
+                store.flush(lambda partition: True)
+        store.flush(lambda partition: True)
+        return alerts + detector.flush(), dict(table), CountingTable.writes
+
+    one_by_one, table, writes = live(1)
+    batched, batched_table, batched_writes = live(7)
+    assert one_by_one and {a.alert_id: a for a in batched} == {a.alert_id: a for a in one_by_one}
+    assert batched_table == table
+    assert batched_writes < writes / 3
