@@ -1498,3 +1498,24 @@ def test_countermeasures_against_a_state_are_its_threat(text: str, expected: set
     found = pairs(text)
     assert set(found) == expected
     assert all(r.polarity == "conflict" and r.initiator in {"PRK", "CHN"} for r in found.values())
+
+
+# A flag, a listing, an owner's or a birthplace's country is no state acting; a flag state is a party only to what
+# is done to its ships. After "The company said ...", an opening "It" is the company.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Liberian-flagged tanker was struck on its port side by a Panama-registered box ship.",
+        "A Liberian-flagged tanker carrying Russian oil entered Danish waters on Sunday.",
+        "An Iranian-born businessman sued the Canadian government over the seizure of his shares.",
+        "The company said it would close its plant. It also confirmed it had withdrawn from talks with "
+        "Argentina's government.",
+    ],
+)
+def test_flags_birthplaces_and_firms_are_no_states(text: str) -> None:
+    assert pairs(text) == {}
+
+
+def test_seizing_a_flagged_tanker_is_an_act_on_its_flag_state() -> None:
+    found = pairs("Iranian forces seized a British-flagged tanker in the Strait of Hormuz.")
+    assert found["GBR-IRN"].polarity == "conflict" and found["GBR-IRN"].initiator == "IRN"

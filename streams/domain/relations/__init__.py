@@ -90,6 +90,9 @@ class _Prepared:
     # sentences naming one state before an act it may have done ("North Korea fired a missile"), by number: the
     # state and the acts' categories, for a later "the launch" (never parsed, never a pair by themselves)
     lone_acts: dict[int, tuple[str, set[str]]] = field(default_factory=dict)
+    # sentences whose subject is a firm or another body that is no state ("The company said ..."): a sentence
+    # after one that opens with "It" or "Its" speaks of that body
+    led_by_no_state: set[int] = field(default_factory=set)
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
@@ -152,6 +155,8 @@ def _prepare(a: ArticleText) -> _Prepared | Reading:
                 )
             k += 1
         prepared.history.append(inside)
+        if _BODY_SUBJECT.match(article, start) and article[start:end].split()[1].lower() in roles.firm_nouns:
+            prepared.led_by_no_state.add(index)
         countries = {m.country for m in inside}
         earlier = [c for c in seen[-6:] if c not in countries]
         for m in inside:
@@ -177,6 +182,7 @@ def _prepare(a: ArticleText) -> _Prepared | Reading:
     return prepared
 
 
+_BODY_SUBJECT = re.compile(r"\s*The [a-z]+ (?:said|says|added|also|has|had|is|was|will|would|reported|announced)\b")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 # words that put a sentence in the news of now, whatever year the paragraph named before it
 _NOW = re.compile(
@@ -343,6 +349,12 @@ def _resolver(
                 if all(m.country != d.country for d in distinct):
                     distinct.append(m)
             return [structure.Party(m.country, phrase, m.text) for m in distinct[:2]] if len(distinct) >= 2 else []
+        if (
+            phrase in {"it", "its"}
+            and candidate.index - 1 in p.led_by_no_state
+            and candidate.sentence.lstrip().startswith(("It ", "Its "))
+        ):
+            return []  # "The company said ... It also confirmed it had withdrawn from talks ...": the company
         person = phrase in roles_of().personal_pronouns
         parties: list[structure.Party] = []
         for m in nearest:

@@ -49,6 +49,7 @@ class Roles:
     territorial_objects: frozenset[str]
     verdict_words: frozenset[str]
     unmet_objects: frozenset[str]
+    firm_nouns: frozenset[str]
     historical_states: re.Pattern[str]
     intensifiers: dict[str, float]
     senses: dict[str, dict[str, tuple[str, float, int]]]
@@ -97,6 +98,7 @@ def roles() -> Roles:
         territorial_objects=frozenset(raw["territorial_objects"]),
         verdict_words=frozenset(raw["verdict_words"]),
         unmet_objects=frozenset(raw["unmet_objects"]),
+        firm_nouns=frozenset(raw["firm_nouns"]),
         historical_states=re.compile(r"\b(?:" + "|".join(re.escape(n) for n in raw["historical_states"]) + r")\b"),
         intensifiers={k: float(v) for k, v in raw["intensifiers"].items()},
         senses={

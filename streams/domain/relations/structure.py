@@ -82,6 +82,19 @@ class Resolver:
 
 DETERMINERS = frozenset({"the", "this", "these", "those", "such"})
 _NUMBERS = {"three": 3, "four": 4, "five": 5, "six": 6}
+# after a country these say where a firm is listed or owned, a person born: no state acting
+_REGISTRY_SUFFIXES = ("-owned", "-listed", "-born", "-based", "-headquartered")
+
+
+def _acting_vessel(token: Any) -> bool:
+    """Whether the ship a flag names acts (the subject, or the agent of a passive): a flag state is a party only
+    to what is done to its ships ("seized a British-flagged tanker")."""
+    noun = token
+    while noun.dep_ in {"npadvmod", "amod", "compound", "nmod"} and noun.head.i != noun.i:
+        noun = noun.head
+    return noun.dep_ in {"nsubj", "csubj"} or (noun.dep_ == "pobj" and noun.head.dep_ == "agent")
+
+
 _QUOTES = frozenset({'"', "“", "”"})
 _FIRST_PERSON_PLURAL = frozenset({"we", "our", "us", "ours"})
 # a group named by its size, standing for as many states named just before in the same sentence
@@ -728,6 +741,11 @@ class _Holders:
             self.state_marked = True
         if m.kind == "demonym" and _people(span):
             return  # "hosts two million Venezuelans": people, not their state
+        after = _text(self.doc)[m.end : m.end + 14].lower()
+        if after.startswith(_REGISTRY_SUFFIXES):
+            return  # "an Iranian-born businessman", "a Perth-based miner", "a Chinese-owned port"
+        if after.startswith(("-flagged", "-registered")) and _acting_vessel(span.root):
+            return  # "a Liberian-flagged tanker entered Danish waters": a merchant ship, no state acting
         root = span.root
         if m.kind == "leader":
             # the rest of a leader's name: "Crown Prince Mohammed bin Salman", "President Lula da Silva"
