@@ -96,7 +96,7 @@ def _find_hits(
         if _overlaps(start, end, spans):
             continue
         surface = m.group()
-        cue = cues.get(surface) or cues.get(normalise(surface))
+        cue = _cue_of(cues, surface)
         if cue is None or cue.category == "NONE":
             continue
         if start and lower[start - 1] == "-" and not cue.weak:
@@ -111,6 +111,22 @@ def _find_hits(
 
 
 _NO_ROLES: set[str] = set()
+
+
+def _cue_of(cues: dict[str, Cue], surface: str) -> Cue | None:
+    return cues.get(surface) or cues.get(normalise(surface))
+
+
+def unmodified(hit: Hit, sentence: str, lex: Lexicon) -> Hit:
+    """The hit as its cue reads with no function word before it: for a negation, threat or ending that the parse
+    shows belongs to another verb."""
+    surface = sentence[hit.start : hit.end].lower()
+    cue = _cue_of(lex.cues, surface)
+    return (
+        hit
+        if cue is None
+        else _modified(surface, 0, len(surface), surface, cue, set())._replace(start=hit.start, end=hit.end)
+    )
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

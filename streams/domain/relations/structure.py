@@ -23,8 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from streams.domain.countries.trie import normalise
-from streams.domain.relations.analysis import Hit, is_modal, rescoped, trend_hit
+from streams.domain.relations.analysis import Hit, is_modal, rescoped, trend_hit, unmodified
 from streams.domain.relations.lexicon import lexicon
 from streams.domain.relations.roles import Roles, roles
 from streams.domain.relations.senses import sense, trade_of
@@ -379,10 +378,7 @@ def _reacted_to_as_reported(doc: Any, cue_roots: dict[int, Hit]) -> None:
         # a pledge or a welcome is no reaction of this kind: "pledged investment" is an intent to invest
         if not _reacted_to(token, cue_roots):
             continue
-        surface = doc.text[hit.start : hit.end].lower()
-        cue = lexicon().cues.get(surface) or lexicon().cues.get(normalise(surface))
-        if cue is not None:
-            cue_roots[i] = Hit(hit.start, hit.end, cue, cue.score, cue.quad, surface, None)
+        cue_roots[i] = unmodified(hit, doc.text, lexicon())
 
 
 _ADJUNCT_PREPS = frozenset({"after", "following", "despite", "amid", "before", "during", "since", "because"})
@@ -408,10 +404,7 @@ def _outside_the_scope(doc: Any, cue_roots: dict[int, Hit]) -> None:
                 adjunct = True  # not "take part in", "return to": those are the verb's own arguments
             t = t.head
         if adjunct and t.i in {operator.i, operator.head.i}:
-            surface = doc.text[hit.start : hit.end].lower()
-            cue = lexicon().cues.get(surface) or lexicon().cues.get(normalise(surface))
-            if cue is not None:
-                cue_roots[i] = Hit(hit.start, hit.end, cue, cue.score, cue.quad, surface, None)
+            cue_roots[i] = unmodified(hit, doc.text, lexicon())
 
 
 _MAX_PATH = 5
