@@ -1084,9 +1084,7 @@ def _entry(token: Any, holders: _Holders, cue_roots: dict[int, Hit], r: Roles) -
             agents += holders.of(c)
             if c.i in cue_roots or c.lower_ in r.military_objects:
                 agents += [p for m in c.children if m.dep_ in _MODIFIER for p in _modifiers(m, holders)]
-    objects = [c for c in token.children if c.dep_ == "dobj"] + [
-        o for c in token.children if c.dep_ == "prep" and c.lower_ == "into" for o in c.children if o.dep_ == "pobj"
-    ]
+    objects = [c for c in token.children if c.dep_ == "dobj"] + _pobjs(list(token.children), {"into"}, r)
     held = [o for o in objects if o.lower_ in r.territorial_objects]
     patients = [
         p
@@ -1203,10 +1201,7 @@ def _alongside(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[int, Hit
     """The states an act of force is done together with ("fighting alongside Russian forces")."""
     if hit.cue.quad != 4 or hit.score > 0:
         return []
-    found: list[Party] = []
-    for c in _phrase_children(token, hit):
-        if c.dep_ == "prep" and c.lower_ == "alongside":
-            found += [p for o in c.children if o.dep_ == "pobj" for p in _noun_parties(o, holders)]
+    found = [p for o in _pobjs(_phrase_children(token, hit), {"alongside"}, r) for p in _noun_parties(o, holders)]
     return _unique(found)
 
 
@@ -1377,15 +1372,19 @@ def _reaction_authors(token: Any, hit: Hit, holders: _Holders, cue_roots: dict[i
     if token.dep_ == "dobj" and (head.i not in cue_roots or _vague(cue_roots[head.i])):
         children += list(head.children)  # the small parser hangs "from" on the light verb ("drew praise from X")
     return _unique(
-        [
-            p
-            for c in children
-            if c.dep_ == "prep" and c.lower_ == "from" and not _origin_of_people(c, r)
-            for o in c.children
-            if o.dep_ == "pobj"
-            for p in _holding(o, holders, cue_roots, r, modifier=False)
-        ]
+        [p for o in _pobjs(children, {"from"}, r) for p in _holding(o, holders, cue_roots, r, modifier=False)]
     )
+
+
+def _pobjs(children: list[Any], words: set[str] | frozenset[str], r: Roles) -> list[Any]:
+    """The objects of the prepositions among `children` that are one of `words` (not where people come from)."""
+    return [
+        o
+        for c in children
+        if c.dep_ == "prep" and c.lower_ in words and not _origin_of_people(c, r)
+        for o in c.children
+        if o.dep_ == "pobj"
+    ]
 
 
 def _author_prep(noun: Any) -> bool:
@@ -1395,12 +1394,10 @@ def _author_prep(noun: Any) -> bool:
 def _authors_of(noun: Any, holders: _Holders, cue_roots: dict[int, Hit], r: Roles) -> list[Party]:
     """Who did the act a noun names, when a complement says so: "a call from X", "strikes by X", "the drills
     held by X", "the exercises that X and Y began" (a relative clause whose object is the noun)."""
-    objects: list[Any] = []
+    objects = _pobjs(list(noun.children), _AUTHOR_PREPS, r)
     found: list[Party] = []
     for c in noun.children:
-        if c.dep_ == "prep" and c.lower_ in _AUTHOR_PREPS and not _origin_of_people(c, r):
-            objects += [o for o in c.children if o.dep_ == "pobj"]
-        elif c.dep_ == "acl":
+        if c.dep_ == "acl":
             objects += [o for a in c.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"]
         elif (
             c.dep_ == "relcl"
