@@ -940,6 +940,11 @@ def test_refugees_crossing_a_border_are_no_incursion() -> None:
     assert pairs("Thousands of refugees crossed into Chad from Sudan.") == {}
 
 
+def test_crossing_into_a_states_region_is_an_incursion() -> None:
+    found = pairs("Eritrean soldiers crossed into Ethiopia's Tigray region.")
+    assert found["ERI-ETH"].polarity == "conflict" and found["ERI-ETH"].initiator == "ERI"
+
+
 # A verb with a subject of its own that is no state passes no state down: the team tours, not the delegation.
 def test_an_act_takes_no_state_past_its_own_subject() -> None:
     text = (

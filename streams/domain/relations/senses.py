@@ -49,8 +49,9 @@ def sense(token: Any, hit: Hit, r: Roles, cue_roots: dict[int, Hit]) -> Hit | No
     ):
         return None  # "resumed hearings", "reopened the museum": no relationship resumed
     if surface in r.entry_verbs:
-        into = {o.lower_ for c in token.children if c.dep_ == "prep" and c.lower_ == "into" for o in c.children}
-        return hit if (objects | into) & r.territorial_objects else None
+        # into a state (what "into" names; the act reads whose it is), or a state's waters, airspace, territory
+        into = [c for c in token.children if c.dep_ == "prep" and c.lower_ == "into"]
+        return hit if into or objects & r.territorial_objects else None
     if surface in r.force_if_armed_words:
         if objects & r.military_objects:
             return hit

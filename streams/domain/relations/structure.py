@@ -194,8 +194,6 @@ def read(
     for root, hit in [*cue_roots.items(), *trends]:
         token = doc[root]
         sensed = sense(token, hit, r, cue_roots)
-        if sensed is not None and _crossing_without_state(token, hit, holders):
-            sensed = None
         if sensed is None:
             senseless.add(root)
             holders.senseless.add(root)  # no act: nor the author of one for the words around it ("a rail strike")
@@ -1033,14 +1031,6 @@ def _of_a_state(noun: Any, r: Roles) -> bool:
 _STATE_SERVICE = frozenset({"diplomatic", "embassy", "consular", "military", "naval", "intelligence"})
 
 
-def _crossing_without_state(token: Any, hit: Hit, holders: _Holders) -> bool:
-    """ "Migrants crossed into Colombia": only a state's forces cross into another state as an act of force."""
-    if not hit.cue.pattern.startswith(("crossed into", "cross+ into", "crossing into")):
-        return False
-    subjects = [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
-    return not any(holders.of(c) for c in subjects)
-
-
 def _verdict(token: Any, holders: _Holders, cue_roots: dict[int, Hit], r: Roles) -> tuple[list[Party], list[Party]]:
     """ "Pakistan said India's remarks were irresponsible", "Kyiv called Moscow's claims absurd", "Seoul said the
     launch was a provocative act": the one who says it judges the state whose act is judged (its owner or its
@@ -1075,9 +1065,10 @@ def _judged_owner(noun: Any, holders: _Holders, r: Roles) -> list[Party]:
 
 
 def _entry(token: Any, holders: _Holders, cue_roots: dict[int, Hit], r: Roles) -> tuple[list[Party], list[Party]]:
-    """ "Chinese coast guard ships entered its territorial waters", "Russian fighter jets entered Estonian
-    airspace": a state's forces (a holder, or a weapon its modifier names; not a ship it flags) into what another
-    state holds (the owner of the waters, not a place near them)."""
+    """ "Ethiopian troops crossed into Sudan", "Chinese coast guard ships entered its territorial waters",
+    "Russian fighter jets entered Estonian airspace": a state's forces (a holder, or a weapon its modifier names;
+    not migrants, not a ship it flags) into another state or what it holds (the owner of the waters, not a place
+    near them)."""
     agents: list[Party] = []
     for c in token.children:
         if c.dep_ in {"nsubj", "nsubjpass"}:
@@ -1086,7 +1077,8 @@ def _entry(token: Any, holders: _Holders, cue_roots: dict[int, Hit], r: Roles) -
                 agents += [p for m in c.children if m.dep_ in _MODIFIER for p in _modifiers(m, holders)]
     objects = [c for c in token.children if c.dep_ == "dobj"] + _pobjs(list(token.children), {"into"}, r)
     held = [o for o in objects if o.lower_ in r.territorial_objects]
-    patients = [
+    # "crossed into Sudan", "into Ethiopia's Tigray region"
+    patients = [p for o in objects if o not in held for p in holders.of(o) + holders.owned(o)] + [
         p
         for o in held
         for p in holders.owned(o) + [q for c in o.children if c.dep_ in _MODIFIER for q in _modifiers(c, holders)]
