@@ -986,7 +986,11 @@ def test_a_fall_to_a_low_is_a_reported_cooling(text: str) -> None:
 
 
 def test_prices_that_plunge_report_no_cooling() -> None:
-    assert all(r.trend is None for r in pairs("Oil prices plunged as China and India cut their imports.").values())
+    # a pair is related and "ties" stands near "plunged": the test fails if the fall of prices were read as the
+    # relationship's
+    found = pairs("Shares plunged after Japan and South Korea held talks on ties.")
+    assert found
+    assert all(r.trend is None for r in found.values())
 
 
 # Force used together with another state's forces is cooperation; the place it is used in is no party.
