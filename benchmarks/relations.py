@@ -314,7 +314,8 @@ def written(path: Path) -> None:
     """A set of articles the team wrote with their gold (benchmarks/data/written): through clean + relate as
     `analyze` runs them, scored as score_articles.py scores the real ones (pair precision over predicted pairs,
     recall over gold pairs, polarity on found pairs, false pairs per article stating no relation), plus direction
-    on found pairs with a gold initiator; for all, and for the odd- and even-numbered articles."""
+    on found pairs with a gold initiator and reported changes on found pairs (right of those with a gold trend, and
+    how many the reader said); for all, and for the odd- and even-numbered articles."""
     rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
     lines = [_written_event(r) for r in rows]
     got = {a.article_id: {rel.pair: rel for rel in a.relations} for a in analyze_batched(lines)}
@@ -322,6 +323,7 @@ def written(path: Path) -> None:
     for name in ("all", "odd", "even"):
         chosen = [r for r in rows if name == "all" or (int(r["id"][1:]) % 2 == 1) == (name == "odd")]
         predicted = right = gold_pairs = found = polar = directed = direction = false = quiet = 0
+        trend_right = trend_said = trend_gold = 0  # reported changes, on found pairs
         for r in chosen:
             gold = {g["pair"]: g for g in r["pairs"]}
             pred = got.get(r["id"], {})
@@ -338,11 +340,14 @@ def written(path: Path) -> None:
                     if g["initiator"]:
                         directed += 1
                         direction += pred[pair].initiator == g["initiator"]
+                    trend_gold += g["trend"] is not None
+                    trend_said += pred[pair].trend is not None
+                    trend_right += g["trend"] is not None and pred[pair].trend == g["trend"]
         print(
             f"  {name:4s} pair precision {right / max(predicted, 1):.3f} ({right}/{predicted})  "
             f"recall {found / max(gold_pairs, 1):.3f} ({found}/{gold_pairs})  polarity {polar / max(found, 1):.3f}  "
             f"false pairs per no-relation article {false / max(quiet, 1):.3f} ({false}/{quiet})  "
-            f"direction {direction}/{directed}"
+            f"direction {direction}/{directed}  trend {trend_right} right of {trend_gold} gold, {trend_said} said"
         )
 
 
